@@ -1,0 +1,293 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// GoTestReport is the outcome of GoTest.
+type GoTestReport struct {
+	Build       Result        // the compile step (go test -c)
+	Run         Result        // running the test binary
+	BuildFailed bool          // the package (or its tests) did not compile, or vet failed
+	Tests       []TestOutcome // per top-level test, in the order they ran; tests that never ran are failed
+	Passed      int           // tests that passed
+	Failed      int           // tests that failed, crashed, timed out or never ran (skips count in neither)
+}
+
+// TestOutcome is one top-level test; subtests fold into their parent.
+type TestOutcome struct {
+	Name   string
+	Passed bool
+	Output string // for a failure, its output lines (log, failure messages, panic)
+}
+
+// BinaryOutcome names the synthetic failure GoTest adds when the test binary
+// failed (a crash, os.Exit, a kill) while every test it reported passed.
+const BinaryOutcome = "(test binary)"
+
+// buildLimits bound the compile step, which runs the Go toolchain on
+// untrusted source and needs more than the tests.
+var buildLimits = Limits{
+	WallTime:       180 * time.Second,
+	MemoryBytes:    4 << 30,
+	MaxProcesses:   1024,
+	MaxOutputBytes: 1 << 20,
+	MaxFileBytes:   1 << 30,
+}
+
+// maxTestOutput bounds TestOutcome.Output.
+const maxTestOutput = 16 << 10
+
+// GoTest compiles and runs the Go test package in dir (a go.mod and .go
+// files, standard library only) inside the sandbox: first `go test -c`
+// with the toolchain's own larger limits (buildLimits) and a shared build
+// cache, then the test binary with limits. dir must be a directory the
+// caller created for this call; the test binary is written there as
+// pkg.test. The error reports only a sandbox set-up failure.
+func GoTest(ctx context.Context, dir string, limits Limits) (GoTestReport, error) {
+	limits = limits.withDefaults()
+	var rep GoTestReport
+	goBin, goroot, err := findGo()
+	if err != nil {
+		return rep, err
+	}
+	cache, err := sharedGoCache()
+	if err != nil {
+		return rep, err
+	}
+	real, err := checkDir(dir)
+	if err != nil {
+		return rep, err
+	}
+	bin := filepath.Join(real, "pkg.test")
+	_ = os.Remove(bin) // never run a stale binary
+	rep.Build, err = Run(ctx, Cmd{
+		Dir:  real,
+		Path: goBin,
+		Args: []string{"test", "-c", "-o", bin, "."},
+		Env: []string{
+			"PATH=" + filepath.Join(goroot, "bin") + ":" + sandboxPATH,
+			"GOCACHE=" + cache,
+			"GOFLAGS=-mod=mod",
+			"GOPROXY=off",
+			"GOSUMDB=off",
+			"GOTOOLCHAIN=local",
+			"GOWORK=off",
+			"GOENV=off",
+			"CGO_ENABLED=0",
+		},
+		Limits: buildLimits,
+		binds:  []bind{{Path: cache, Writable: true}, {Path: goroot}},
+	})
+	if err != nil {
+		return rep, fmt.Errorf("sandbox: compiling tests: %w", err)
+	}
+	if rep.Build.ExitCode != 0 || rep.Build.Killed {
+		rep.BuildFailed = true
+		return rep, nil
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return rep, nil // no test files: nothing to run
+	}
+
+	list, err := Run(ctx, Cmd{Dir: real, Path: bin, Args: []string{"-test.list", "."}, Limits: limits})
+	if err != nil {
+		return rep, fmt.Errorf("sandbox: listing tests: %w", err)
+	}
+	timeout := limits.WallTime - min(limits.WallTime/10, 5*time.Second)
+	rep.Run, err = Run(ctx, Cmd{
+		Dir:  real,
+		Path: bin,
+		Args: []string{
+			"-test.v",
+			"-test.count=1",
+			"-test.paniconexit0", // what go test passes: os.Exit(0) inside a test fails it
+			"-test.timeout=" + timeout.String(),
+		},
+		Limits: limits,
+	})
+	if err != nil {
+		return rep, fmt.Errorf("sandbox: running tests: %w", err)
+	}
+	rep.Tests = parseTestOutput(rep.Run, listedTests(list.Output))
+	for _, t := range rep.Tests {
+		switch {
+		case t.Passed:
+			rep.Passed++
+		case !strings.HasPrefix(t.Output, skippedPrefix):
+			rep.Failed++
+		}
+	}
+	return rep, nil
+}
+
+// findGo returns the go command and its GOROOT, both with symlinks resolved.
+func findGo() (goBin, goroot string, err error) {
+	var candidates []string
+	if r := os.Getenv("GOROOT"); r != "" {
+		candidates = append(candidates, filepath.Join(r, "bin", "go"))
+	}
+	if r := runtime.GOROOT(); r != "" { //nolint:staticcheck // a hint only; PATH is tried too
+		candidates = append(candidates, filepath.Join(r, "bin", "go"))
+	}
+	if p, err := exec.LookPath("go"); err == nil {
+		candidates = append(candidates, p)
+	}
+	for _, c := range candidates {
+		real, err := filepath.EvalSymlinks(c)
+		if err != nil {
+			continue
+		}
+		root := filepath.Dir(filepath.Dir(real))
+		if _, err := os.Stat(filepath.Join(root, "src", "runtime")); err == nil {
+			return real, root, nil
+		}
+	}
+	return "", "", errors.New("sandbox: no Go toolchain found (looked in $GOROOT, runtime.GOROOT() and PATH)")
+}
+
+// sharedGoCache returns the build cache shared by every GoTest call (so a
+// repeat compile takes about a second), creating it if needed. It lives
+// under os.UserCacheDir()/lim and is written only by the sandboxed
+// toolchain, never by the tested code, which cannot write outside its dir.
+func sharedGoCache() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("sandbox: locating the build cache: %w", err)
+	}
+	name := "sandbox-gocache"
+	if os.Getenv(UnsafeEnv) == "1" {
+		name += "-unsafe" // written by the caller's own uid; keep it apart
+	}
+	dir := filepath.Join(base, "lim", name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("sandbox: creating the build cache: %w", err)
+	}
+	return filepath.EvalSymlinks(dir)
+}
+
+var testName = regexp.MustCompile(`^(Test|Example|Fuzz)[\p{L}\p{N}_]*$`)
+
+// listedTests parses -test.list output: the tests, examples and fuzz
+// targets a plain run executes (benchmarks are left out).
+func listedTests(out []byte) []string {
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if name := strings.TrimSpace(line); testName.MatchString(name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+const skippedPrefix = "skipped"
+
+// parseTestOutput turns -test.v output into one outcome per top-level test.
+// A test that started but never reported, or was listed but never started,
+// failed; so did the binary itself when it exited badly though every test
+// passed.
+func parseTestOutput(res Result, listed []string) []TestOutcome {
+	type state struct {
+		status string // "run", "pass", "fail", "skip"
+		out    bytes.Buffer
+	}
+	var order []string
+	tests := map[string]*state{}
+	get := func(name string) *state {
+		top, _, _ := strings.Cut(name, "/")
+		s, ok := tests[top]
+		if !ok {
+			s = &state{status: "run"}
+			tests[top] = s
+			order = append(order, top)
+		}
+		return s
+	}
+	var cur *state
+	sawPass := false
+	sc := bufio.NewScanner(bytes.NewReader(res.Output))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "=== "); ok {
+			f := strings.Fields(rest)
+			if len(f) == 2 && (f[0] == "RUN" || f[0] == "CONT" || f[0] == "PAUSE" || f[0] == "NAME") {
+				cur = get(f[1])
+				continue
+			}
+		}
+		if rest, ok := strings.CutPrefix(line, "--- "); ok {
+			verdict, rest, _ := strings.Cut(rest, ": ")
+			name, _, _ := strings.Cut(rest, " (")
+			if status := map[string]string{"PASS": "pass", "FAIL": "fail", "SKIP": "skip"}[verdict]; status != "" && name != "" {
+				cur = get(name)
+				if !strings.Contains(name, "/") {
+					cur.status = status
+				}
+				continue
+			}
+		}
+		if line == "PASS" || line == "FAIL" { // the binary's closing verdict
+			sawPass = sawPass || line == "PASS"
+			cur = nil
+			continue
+		}
+		if cur != nil && cur.out.Len() < maxTestOutput {
+			cur.out.WriteString(line)
+			cur.out.WriteByte('\n')
+		}
+	}
+
+	why := fmt.Sprintf("exit status %d", res.ExitCode)
+	switch {
+	case res.TimedOut:
+		why = "wall-clock limit hit, killed"
+	case res.OutputTruncated:
+		why = "output limit hit, killed"
+	case res.Killed:
+		why = "killed for a limit"
+	}
+	for _, name := range listed {
+		if _, ok := tests[name]; !ok {
+			tests[name] = &state{status: "notrun"}
+			order = append(order, name)
+		}
+	}
+	var outcomes []TestOutcome
+	anyFailed := false
+	for _, name := range order {
+		s := tests[name]
+		o := TestOutcome{Name: name, Passed: s.status == "pass"}
+		switch s.status {
+		case "fail":
+			o.Output = s.out.String()
+		case "skip":
+			o.Output = skippedPrefix + ": " + s.out.String()
+		case "run":
+			o.Output = s.out.String() + "(the test did not finish: " + why + ")\n"
+		case "notrun":
+			o.Output = "(the test never ran: the binary stopped first: " + why + ")\n"
+		}
+		anyFailed = anyFailed || (!o.Passed && s.status != "skip")
+		outcomes = append(outcomes, o)
+	}
+	if !anyFailed && (res.ExitCode != 0 || res.Killed || !sawPass) {
+		tail := res.Output[max(0, len(res.Output)-maxTestOutput):]
+		outcomes = append(outcomes, TestOutcome{
+			Name:   BinaryOutcome,
+			Output: string(tail) + "(the test binary failed outside any test: " + why + ")\n",
+		})
+	}
+	return outcomes
+}
