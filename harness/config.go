@@ -175,7 +175,7 @@ func DefaultDBPath() string {
 func (c *Config) Asserts(spec Spec) bool { return c.AssertAll || c.Assert[spec.Raw] }
 
 // Concurrency is how many calls lim makes at once to the server behind spec, and the
-// name of that server for the cross-process slots.
+// name of that server for the cross-process slots; 0 means no cap (the oracle).
 func (c *Config) Concurrency(spec Spec) (string, int, error) {
 	switch spec.Kind {
 	case KindOllama:
@@ -187,7 +187,7 @@ func (c *Config) Concurrency(spec Spec) (string, int, error) {
 		}
 		return "openai " + ep.BaseURL, ep.Concurrency, nil
 	}
-	return "oracle", 1 << 20, nil
+	return "oracle", 0, nil
 }
 
 // NewBackend returns the backend for spec, making HTTP calls through hc (the test's

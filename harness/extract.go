@@ -218,3 +218,9 @@ func balancedSpans(s string) []string {
 	}
 	return out
 }
+
+// Fenced wraps src in a fenced code block tagged lang, for task prompts and reference
+// answers (Go raw strings can't hold backticks).
+func Fenced(lang, src string) string {
+	return "```" + lang + "\n" + strings.TrimRight(src, "\n") + "\n```"
+}

@@ -63,6 +63,10 @@ func retryable(err error) (time.Duration, bool) {
 	if errors.As(err, &se) {
 		return se.RetryAfter, se.Status == http.StatusTooManyRequests || se.Status >= 500
 	}
+	var miss *FixtureMissError
+	if errors.As(err, &miss) {
+		return 0, false
+	}
 	if errors.Is(err, errIncomplete) {
 		return 0, true
 	}
@@ -72,8 +76,8 @@ func retryable(err error) (time.Duration, bool) {
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.EPIPE) {
 		return 0, true
 	}
-	var ne net.Error
-	if errors.As(err, &ne) {
+	var oe *net.OpError
+	if errors.As(err, &oe) {
 		return 0, true
 	}
 	msg := err.Error()

@@ -49,12 +49,17 @@ const (
 
 // Limits bounds one sandboxed command. A zero field takes its default.
 type Limits struct {
-	WallTime       time.Duration // default 60s
-	CPUTime        time.Duration // CPU seconds per process (RLIMIT_CPU); default: WallTime
-	MemoryBytes    int64         // address-space limit per process (RLIMIT_AS), default 2 GiB
-	MaxProcesses   int           // processes and threads the command may have at once, default 32
-	MaxOutputBytes int64         // stdout+stderr kept, default 1 MiB; exceeding it kills the command
-	MaxFileBytes   int64         // largest file it may write (RLIMIT_FSIZE), default 64 MiB
+	WallTime time.Duration // default 60s
+	CPUTime  time.Duration // CPU seconds per process (RLIMIT_CPU); default: WallTime
+	// MemoryBytes is the address-space limit per process (RLIMIT_AS),
+	// default 2 GiB. It counts reserved, not used, memory: a Go 1.26
+	// program on amd64 reserves about 650 MiB before main runs, so a Go
+	// command needs at least 1 GiB here and gets roughly MemoryBytes-650MiB
+	// of heap.
+	MemoryBytes    int64
+	MaxProcesses   int   // processes and threads the command may have at once, default 32
+	MaxOutputBytes int64 // stdout+stderr kept, default 1 MiB; exceeding it kills the command
+	MaxFileBytes   int64 // largest file it may write (RLIMIT_FSIZE), default 64 MiB
 }
 
 // withDefaults returns l with every zero field set to its default.

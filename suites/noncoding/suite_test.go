@@ -1,0 +1,10 @@
+package noncoding
+
+import (
+	"testing"
+
+	"github.com/local-inference-machine/lim/harness"
+)
+
+// TestSuite validates every task in this package; see harness.CheckSuite.
+func TestSuite(t *testing.T) { harness.CheckSuite(t) }
