@@ -95,7 +95,10 @@ func refusedReason(m nsMode) string {
 	if r, ok := nsState.refused[m]; ok {
 		return r
 	}
-	return "needs root"
+	if m == modeNS && os.Geteuid() != 0 {
+		return "needs root"
+	}
+	return "not attempted"
 }
 
 // runMode starts the shim with the namespaces of mode.

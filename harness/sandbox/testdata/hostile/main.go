@@ -84,6 +84,24 @@ func main() {
 		}
 		c.Close()
 		fmt.Println("dial ok")
+	case "loopback": // listen on 127.0.0.1 and connect to itself
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fmt.Println("listen failed:", err)
+			os.Exit(1)
+		}
+		go func() {
+			if c, err := ln.Accept(); err == nil {
+				c.Close()
+			}
+		}()
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), 3*time.Second)
+		if err != nil {
+			fmt.Println("dial failed:", err)
+			os.Exit(1)
+		}
+		c.Close()
+		fmt.Println("loopback ok")
 	case "write": // create arg
 		if err := os.WriteFile(arg, []byte("pwned\n"), 0o644); err != nil {
 			fmt.Println("write failed:", err)
