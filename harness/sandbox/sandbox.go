@@ -303,39 +303,43 @@ func resolvePath(dir, p string, env []string) (string, error) {
 }
 
 // prepareDirs creates Dir/home and Dir/tmp and, when the command will run as
-// the sandbox uid, hands Dir and everything in it to that uid.
+// the sandbox uid, hands Dir and everything in it to that uid. Dir may hold
+// what an earlier sandboxed command left (GoTest runs three in one Dir), so
+// every operation goes through os.Root and never follows a symlink out.
 func prepareDirs(p *plan) error {
 	p.uid = -1
 	if !p.unsafe && os.Geteuid() == 0 && canSetUID {
 		p.uid = sandboxUID
 	}
+	root, err := os.OpenRoot(p.cmd.Dir)
+	if err != nil {
+		return fmt.Errorf("sandbox: opening Dir: %w", err)
+	}
+	defer root.Close()
 	for _, sub := range []string{"home", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(p.cmd.Dir, sub), 0o700); err != nil {
+		if err := root.Mkdir(sub, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("sandbox: preparing Dir: %w", err)
 		}
 	}
 	if p.uid < 0 {
 		return nil
 	}
-	chown := func(path string) error {
-		if err := os.Lchown(path, sandboxUID, sandboxUID); err != nil {
-			return fmt.Errorf("sandbox: handing %s to uid %d: %w", path, sandboxUID, err)
-		}
-		return nil
-	}
-	err := filepath.WalkDir(p.cmd.Dir, func(path string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(root.FS(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		return chown(path)
+		if info, err := d.Info(); err == nil && ownedBy(info, sandboxUID) {
+			return nil
+		}
+		return root.Lchown(path, sandboxUID, sandboxUID)
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("sandbox: handing Dir to uid %d: %w", sandboxUID, err)
 	}
 	for _, b := range p.cmd.binds {
 		if b.Writable {
-			if err := chown(b.Path); err != nil {
-				return err
+			if err := os.Lchown(b.Path, sandboxUID, sandboxUID); err != nil {
+				return fmt.Errorf("sandbox: handing %s to uid %d: %w", b.Path, sandboxUID, err)
 			}
 		}
 	}

@@ -138,7 +138,7 @@ func runMode(ctx context.Context, p *plan, mode nsMode) (Result, error) {
 			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: gid, Size: 1}}
 			cfg.DropCaps = true
 		}
-		cfg.NPROC = true
+		cfg.NPROC, cfg.UserNS = true, true
 		iso.Enforced = append(iso.Enforced, "userns")
 	case modeNS:
 		attr.Cloneflags = baseClone
@@ -284,6 +284,15 @@ func confineMounts(cfg *shimConfig, rep *shimReport) error {
 			rep.miss("processes: host /proc still visible, fresh mount refused (%v)", err)
 		} else {
 			rep.enforce("fresh-proc")
+		}
+	}
+	if cfg.UserNS {
+		// The limit belongs to this sandbox's user namespace; nested ones
+		// are kernel attack surface the command does not need.
+		if err := os.WriteFile("/proc/sys/user/max_user_namespaces", []byte("0\n"), 0); err != nil {
+			rep.miss("namespaces: the command may create nested user namespaces (%v)", err)
+		} else {
+			rep.enforce("no-nested-userns")
 		}
 	}
 	hidden := true

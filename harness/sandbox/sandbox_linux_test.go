@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,4 +72,25 @@ func TestDegradedModesSayWhatIsMissing(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestNoNestedUserNamespaces(t *testing.T) {
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("needs unshare (util-linux)")
+	}
+	before, _ := os.ReadFile("/proc/sys/user/max_user_namespaces")
+	res, err := Run(context.Background(), Cmd{Dir: t.TempDir(), Path: unshare, Args: []string{"--user", "--map-root-user", "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !enforced(res.Isolation, "no-nested-userns") {
+		t.Skipf("not enforced here: %v", res.Isolation.Missing)
+	}
+	if res.ExitCode == 0 || !strings.Contains(string(res.Output), "No space left on device") {
+		t.Errorf("exit %d, output %q: want unshare refused with ENOSPC (the namespace limit)", res.ExitCode, res.Output)
+	}
+	if after, _ := os.ReadFile("/proc/sys/user/max_user_namespaces"); string(after) != string(before) {
+		t.Errorf("the host's max_user_namespaces changed from %q to %q", before, after)
+	}
 }

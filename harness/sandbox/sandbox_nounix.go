@@ -35,6 +35,8 @@ func run(ctx context.Context, p *plan) (Result, error) {
 	return Result{}, errors.New("sandbox: no sandbox on " + runtime.GOOS + "; set " + UnsafeEnv + "=1 to run unsandboxed")
 }
 
+func ownedBy(fi os.FileInfo, uid int) bool { return false }
+
 func groupAttr() *syscall.SysProcAttr { return nil }
 
 func killGroup(pid int) {

@@ -50,6 +50,7 @@ type shimConfig struct {
 	DropCaps bool // drop every capability (user namespace without a separate uid)
 	NPROC    bool // apply RLIMIT_NPROC (only meaningful with a uid of its own)
 
+	UserNS     bool     // in a new user namespace of its own
 	Mounts     bool     // in a new mount namespace: confine the filesystem
 	NewPID     bool     // in a new PID namespace: mount a fresh /proc
 	NewNet     bool     // in a new network namespace: bring loopback up
@@ -200,6 +201,12 @@ func dropPrivileges(cfg *shimConfig, rep *shimReport) error {
 		rep.enforce(fmt.Sprintf("uid:%d", cfg.UID))
 	}
 	return lockDown(cfg, rep)
+}
+
+// ownedBy reports whether fi belongs to uid and gid uid.
+func ownedBy(fi os.FileInfo, uid int) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == uid && int(st.Gid) == uid
 }
 
 // searchable reports whether uid (with groups gids) may search directory fi.
