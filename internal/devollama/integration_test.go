@@ -265,6 +265,40 @@ func TestTinyModelOpenAIStream(t *testing.T) {
 	}
 }
 
+// TestTinyModelLongPrompt is hwbench's largest case: a 4096-token prompt and
+// 128 tokens generated, within the model's context without truncation. The
+// tokenizer is byte-level, so the prompt's token count is known exactly.
+func TestTinyModelLongPrompt(t *testing.T) {
+	srv := devollamatest.Start(t)
+	ctx := testContext(t)
+	client := newClient(t, srv)
+
+	content := strings.Repeat("a", 4080)
+	// BOS, then the template's "user: " + content + "\nassistant: ".
+	wantPrompt := 1 + len("user: ") + len(content) + len("\nassistant: ")
+	stream := false
+	req := &api.ChatRequest{
+		Model:    devollama.TinyModel,
+		Messages: []api.Message{{Role: "user", Content: content}},
+		Stream:   &stream,
+		Options:  map[string]any{"temperature": 0, "num_predict": 128},
+	}
+	var resp api.ChatResponse
+	if err := client.Chat(ctx, req, func(r api.ChatResponse) error { resp = r; return nil }); err != nil {
+		t.Fatalf("POST /api/chat: %v", err)
+	}
+	t.Logf("prompt %d tokens in %v, %d tokens in %v", resp.PromptEvalCount, resp.PromptEvalDuration, resp.EvalCount, resp.EvalDuration)
+	if resp.PromptEvalCount != wantPrompt {
+		t.Errorf("prompt_eval_count = %d, want %d", resp.PromptEvalCount, wantPrompt)
+	}
+	if resp.EvalCount != 128 || resp.DoneReason != "length" {
+		t.Errorf("eval_count = %d, done_reason = %q; want 128, length", resp.EvalCount, resp.DoneReason)
+	}
+	if !printable(resp.Message.Content) {
+		t.Errorf("answer is not printable ASCII: %q", resp.Message.Content)
+	}
+}
+
 func TestServerStop(t *testing.T) {
 	srv := devollamatest.Start(t)
 	if err := srv.Stop(); err != nil {

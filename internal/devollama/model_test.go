@@ -2,6 +2,8 @@ package devollama
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,6 +73,49 @@ func TestWriteTinyModel(t *testing.T) {
 	} {
 		if got, ok := shapes[name]; !ok || !slices.Equal(got, want) {
 			t.Errorf("tensor %s has shape %v (present: %t), want %v", name, got, ok, want)
+		}
+	}
+
+	// The bias channel (see WriteTinyModel), read back from the file.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tensor := func(name string) []float32 {
+		t.Helper()
+		for _, ts := range m.Tensors().Items() {
+			if ts.Name == name {
+				start := m.Tensors().Offset + ts.Offset
+				raw := data[start : start+ts.Size()]
+				v := make([]float32, len(raw)/4)
+				for i := range v {
+					v[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+				}
+				return v
+			}
+		}
+		t.Fatalf("tensor %s missing", name)
+		return nil
+	}
+	embd, out := tensor("token_embd.weight"), tensor("output.weight")
+	for tok := range 258 {
+		if embd[tok*64] != 20 {
+			t.Errorf("token %d: embedding[0] = %v, want 20", tok, embd[tok*64])
+		}
+	}
+	for _, tok := range []int{256, 257, 0, '\n', 0x7f, 0xc3} {
+		if b := out[tok*64]; b > -5 {
+			t.Errorf("token %d: logit bias %v, want strongly negative", tok, b)
+		}
+	}
+	if b := out['"'*64]; b <= 0 {
+		t.Errorf("'\"': logit bias %v, want positive", b)
+	}
+	for _, name := range []string{"blk.0.attn_output.weight", "blk.1.ffn_down.weight"} {
+		w := tensor(name)
+		in := len(w) / 64
+		if row0 := w[:in]; slices.ContainsFunc(row0, func(v float32) bool { return v != 0 }) {
+			t.Errorf("%s writes to the bias channel", name)
 		}
 	}
 

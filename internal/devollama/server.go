@@ -140,7 +140,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := s.start(ctx, run); err != nil {
 		tail := s.logTail()
 		s.Stop()
-		return nil, fmt.Errorf("%w\n--- end of %s ---\n%s", err, s.logPath, tail)
+		return nil, fmt.Errorf("%w\n--- last lines of %s ---\n%s", err, s.logPath, tail)
 	}
 	return s, nil
 }

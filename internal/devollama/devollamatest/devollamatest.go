@@ -53,7 +53,7 @@ func Start(t testing.TB) *devollama.Server {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("end of the ollama log %s:\n%s", srv.LogPath(), srv.LogTail())
+			t.Logf("last lines of the ollama log %s:\n%s", srv.LogPath(), srv.LogTail())
 		}
 		if err := srv.Stop(); err != nil {
 			t.Errorf("stopping ollama: %v", err)
