@@ -68,7 +68,7 @@ func TestTinyModelChat(t *testing.T) {
 		t.Helper()
 		stream := true
 		req := &api.ChatRequest{
-			Model: devollama.TinyModel,
+			Model: devollama.EndlessModel,
 			Messages: []api.Message{
 				{Role: "system", Content: "You are terse."},
 				{Role: "user", Content: "Write a Go function that reverses a string."},
@@ -143,7 +143,7 @@ func TestTinyModelFormat(t *testing.T) {
 	} {
 		stream := false
 		req := &api.ChatRequest{
-			Model:    devollama.TinyModel,
+			Model:    devollama.EndlessModel,
 			Messages: []api.Message{{Role: "user", Content: prompt}},
 			Stream:   &stream,
 			Format:   schema,
@@ -183,7 +183,7 @@ func TestTinyModelOpenAIStream(t *testing.T) {
 	srv := devollamatest.Start(t)
 	ctx := testContext(t)
 
-	body := `{"model":"` + devollama.TinyModel + `",
+	body := `{"model":"` + devollama.EndlessModel + `",
 		"messages":[{"role":"user","content":"Say hello."}],
 		"max_tokens":16, "temperature":0, "seed":1,
 		"stream":true, "stream_options":{"include_usage":true}}`
@@ -278,7 +278,7 @@ func TestTinyModelLongPrompt(t *testing.T) {
 	wantPrompt := 1 + len("user: ") + len(content) + len("\nassistant: ")
 	stream := false
 	req := &api.ChatRequest{
-		Model:    devollama.TinyModel,
+		Model:    devollama.EndlessModel,
 		Messages: []api.Message{{Role: "user", Content: content}},
 		Stream:   &stream,
 		Options:  map[string]any{"temperature": 0, "num_predict": 128},
@@ -317,4 +317,34 @@ func TestServerStop(t *testing.T) {
 		resp.Body.Close()
 		t.Errorf("server still answers after Stop: %s", resp.Status)
 	}
+}
+
+// TestTinyModelStopsByItself checks TinyModel ends its answers with its stop sequence,
+// like a real model: "stop", well before a generous budget, the same every time.
+func TestTinyModelStopsByItself(t *testing.T) {
+	srv := devollamatest.Start(t)
+	ctx := testContext(t)
+	client := newClient(t, srv)
+	stream := false
+	var lengths []int
+	for i, prompt := range []string{"Write a commit message.", "Summarise this log: ERROR disk full", "What is 2+2?", "Fix the bug in func f() {}"} {
+		req := &api.ChatRequest{
+			Model:    devollama.TinyModel,
+			Messages: []api.Message{{Role: "user", Content: prompt}},
+			Stream:   &stream,
+			Options:  map[string]any{"temperature": 0, "num_predict": 2048, "seed": i},
+		}
+		var final api.ChatResponse
+		if err := client.Chat(ctx, req, func(r api.ChatResponse) error { final = r; return nil }); err != nil {
+			t.Fatalf("POST /api/chat: %v", err)
+		}
+		if final.DoneReason != "stop" {
+			t.Errorf("%q: done_reason = %q after %d tokens, want stop", prompt, final.DoneReason, final.EvalCount)
+		}
+		if strings.Contains(final.Message.Content, devollama.TinyStop) {
+			t.Errorf("%q: the stop sequence is part of the answer: %q", prompt, final.Message.Content)
+		}
+		lengths = append(lengths, final.EvalCount)
+	}
+	t.Logf("answer lengths in tokens: %v", lengths)
 }

@@ -10,8 +10,19 @@ import (
 	"github.com/ollama/ollama/fs/ggml"
 )
 
-// TinyModel is the name under which a started Server serves the tiny model.
+// TinyModel is the name under which a started Server serves the tiny model with
+// a stop sequence: like a real model it ends its answers by itself (when it
+// writes TinyStop, about one character in a hundred), so suites get short
+// answers that finish with done_reason "stop". Lim's fixtures are recorded from it.
 const TinyModel = "lim-tiny"
+
+// TinyStop is TinyModel's stop sequence.
+const TinyStop = "~"
+
+// EndlessModel is the same weights without a stop sequence: greedy decoding
+// never ends early, so it generates exactly num_predict tokens (hwbench), and
+// under a JSON-schema format it ends only when the JSON is complete (judges).
+const EndlessModel = "lim-tiny-endless"
 
 // The tiny model's shape. It is a real llama-architecture network with random
 // weights: it answers gibberish, but through the real inference path.

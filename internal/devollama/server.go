@@ -195,7 +195,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 }
 
 // createTinyModel writes the tiny model, uploads it as a blob and creates
-// TinyModel from it.
+// TinyModel and EndlessModel from it.
 func (s *Server) createTinyModel(ctx context.Context, run string) error {
 	path := filepath.Join(run, "tiny.gguf")
 	if err := WriteTinyModel(path); err != nil {
@@ -216,16 +216,24 @@ func (s *Server) createTinyModel(ctx context.Context, run string) error {
 	if err := client.CreateBlob(ctx, digest, bytes.NewReader(data)); err != nil {
 		return fmt.Errorf("uploading tiny model: %w", err)
 	}
-	req := &api.CreateRequest{
-		Model:    TinyModel,
-		Files:    map[string]string{"tiny.gguf": digest},
-		Template: tinyTemplate,
-		// The server's default context is 4096 tokens on a CPU; the model
-		// takes hwbench's 4096-token prompts plus their output.
-		Parameters: map[string]any{"num_ctx": tinyContext},
-	}
-	if err := client.Create(ctx, req, func(api.ProgressResponse) error { return nil }); err != nil {
-		return fmt.Errorf("creating model %s: %w", TinyModel, err)
+	for _, m := range []struct {
+		name   string
+		params map[string]any
+	}{
+		// The server's default context is 4096 tokens on a CPU; the models take
+		// hwbench's 4096-token prompts plus their output.
+		{TinyModel, map[string]any{"num_ctx": tinyContext, "stop": []string{TinyStop}}},
+		{EndlessModel, map[string]any{"num_ctx": tinyContext}},
+	} {
+		req := &api.CreateRequest{
+			Model:      m.name,
+			Files:      map[string]string{"tiny.gguf": digest},
+			Template:   tinyTemplate,
+			Parameters: m.params,
+		}
+		if err := client.Create(ctx, req, func(api.ProgressResponse) error { return nil }); err != nil {
+			return fmt.Errorf("creating model %s: %w", m.name, err)
+		}
 	}
 	return nil
 }
