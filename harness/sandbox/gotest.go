@@ -51,10 +51,17 @@ const maxTestOutput = 16 << 10
 
 // GoTest compiles and runs the Go test package in dir (a go.mod and .go
 // files, standard library only) inside the sandbox: first `go test -c`
-// with the toolchain's own larger limits (buildLimits) and a shared build
-// cache, then the test binary with limits. dir must be a directory the
-// caller created for this call; the test binary is written there as
-// pkg.test. The error reports only a sandbox set-up failure.
+// (which also runs vet, as go test does) with the toolchain's own larger
+// limits and a shared build cache, then the test binary with limits, once
+// with -test.list to learn every test and once with -test.v. dir must be a
+// directory the caller created for this call; the binary is written there
+// as pkg.test. The error reports only a sandbox set-up failure.
+//
+// Verdicts come from the binary's -test.v output. A test that panics,
+// calls os.Exit, times out or is killed fails, and so does every listed
+// test that never ran; a binary that fails outside any test adds a failed
+// BinaryOutcome. The output is the tested code's too: code written to forge
+// testing's verdict lines and then end the process itself could fake a pass.
 func GoTest(ctx context.Context, dir string, limits Limits) (GoTestReport, error) {
 	limits = limits.withDefaults()
 	var rep GoTestReport

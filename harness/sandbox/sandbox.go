@@ -399,9 +399,8 @@ func runUnsafe(ctx context.Context, p *plan) (Result, error) {
 }
 
 // supervise starts c, enforces the wall-time limit and the output cap, and
-// waits for it. status, if not nil, is the read end of the shim's status
-// pipe, whose write end is c.ExtraFiles[1]; config is sent on
-// c.ExtraFiles[0]'s peer by the caller.
+// waits for it. With sh, c is the shim: supervise sends it its
+// configuration and merges its report into iso.
 func supervise(ctx context.Context, p *plan, c *exec.Cmd, sh *shimPipes, iso Isolation) (Result, error) {
 	var (
 		mu       sync.Mutex

@@ -17,6 +17,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// asEnforced reports whether the kernel enforces RLIMIT_AS.
+const asEnforced = true
+
 // nsMode is how much namespace isolation a Run attempts; a mode the kernel
 // refuses is remembered and the next weaker one tried.
 type nsMode int

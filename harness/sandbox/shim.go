@@ -128,8 +128,10 @@ func shimMain(version string) {
 	}
 	// The address-space limit goes last: the shim itself may already use
 	// more than the command is allowed.
-	if err := setLimit(unix.RLIMIT_AS, uint64(cfg.Limits.MemoryBytes), uint64(cfg.Limits.MemoryBytes)); err != nil {
-		fail("RLIMIT_AS: %v", err)
+	if asEnforced {
+		if err := setLimit(unix.RLIMIT_AS, uint64(cfg.Limits.MemoryBytes), uint64(cfg.Limits.MemoryBytes)); err != nil {
+			fail("RLIMIT_AS: %v", err)
+		}
 	}
 	err = unix.Exec(cfg.Path, cfg.Args, cfg.Env)
 	fail("exec %s: %v", cfg.Path, err)
@@ -175,7 +177,9 @@ func applyLimits(cfg *shimConfig, rep *shimReport) error {
 		}
 		rep.enforce(lim.name)
 	}
-	rep.enforce("rlimit-as")
+	if asEnforced {
+		rep.enforce("rlimit-as")
+	}
 	return nil
 }
 
