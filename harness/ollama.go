@@ -88,6 +88,10 @@ func (b *ollamaBackend) Chat(ctx context.Context, req Request) (Response, error)
 			return callError(err, capture)
 		}
 		if resp.FinishReason == "" {
+			// The client ends quietly when the stream breaks: say why it broke.
+			if cause := context.Cause(ctx); cause != nil {
+				return fmt.Errorf("the stream ended before the server said it was done: %w", cause)
+			}
 			return fmt.Errorf("%w: the stream ended before the server said it was done", errIncomplete)
 		}
 		return nil
