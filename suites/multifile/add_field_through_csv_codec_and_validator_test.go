@@ -262,7 +262,7 @@ Add a phone number to contacts, end to end:
 
 Reply with all three files in full, each in its own fenced Go code block whose first line is "// file: <path>" (contact/contact.go, contact/csvcodec.go, validate/contact.go). Standard library only, no tests.`,
 	Capabilities: []string{"threads one field consistently through model, codec and validation", "keeps old CSV files readable (optional column)", "validates a phone format exactly"},
-	Reference: harness.Fenced("go", phoneFieldContactNew) + "\n\n" + harness.Fenced("go", phoneFieldCodecNew) + "\n\n" + harness.Fenced("go", phoneFieldValidateNew),
+	Reference:    harness.Fenced("go", phoneFieldContactNew) + "\n\n" + harness.Fenced("go", phoneFieldCodecNew) + "\n\n" + harness.Fenced("go", phoneFieldValidateNew),
 	Checks: []harness.Check{harness.GoTests{
 		MultiFile: true,
 		Module:    "example.com/crm",
