@@ -1,0 +1,37 @@
+-- One row per verdict on a stored result: a judge's (kind 'judge') or a person's
+-- (kind 'human', from `lim review`, which wins in reports). Verdicts are versioned by
+-- the judge prompt's hash and the panel they were given by, so re-judging a result with
+-- a new prompt or panel adds rows and never replaces the old ones.
+CREATE TABLE verdicts (
+    id                 INTEGER PRIMARY KEY,
+    result_id          INTEGER NOT NULL REFERENCES results (id) ON DELETE CASCADE,
+    kind               TEXT    NOT NULL CHECK (kind IN ('judge', 'human')),
+    judge              TEXT    NOT NULL,               -- judge model spec, or the reviewer's name
+    judge_family       TEXT    NOT NULL DEFAULT '',
+    judge_digest       TEXT    NOT NULL DEFAULT '',    -- model digest or provider as the server reports it
+    same_family        INTEGER NOT NULL DEFAULT 0,     -- judge and judged model share a family
+    prompt_hash        TEXT    NOT NULL DEFAULT '',    -- judge prompt version ('' for human verdicts)
+    panel              TEXT    NOT NULL DEFAULT '',    -- the panel's specs, comma-separated
+    correctness        INTEGER CHECK (correctness BETWEEN 0 AND 2),
+    completeness       INTEGER CHECK (completeness BETWEEN 0 AND 2),
+    quality            INTEGER CHECK (quality BETWEEN 0 AND 2),
+    rationale          TEXT    NOT NULL DEFAULT '',
+    parse_status       TEXT    NOT NULL CHECK (parse_status IN ('ok', 'repaired', 'error')),
+    error              TEXT    NOT NULL DEFAULT '',
+    raw                TEXT    NOT NULL DEFAULT '',    -- the judge's last reply, verbatim
+    attempts           INTEGER NOT NULL DEFAULT 1,
+    finish_reason      TEXT    NOT NULL DEFAULT '',
+    prompt_tokens      INTEGER,
+    completion_tokens  INTEGER,
+    wall_ms            REAL,
+    cost_usd           REAL,
+    source             TEXT    NOT NULL DEFAULT '',    -- live, record, replay, human
+    created_at         DATETIME NOT NULL,
+    -- A verdict with scores parsed; an error without them.
+    CHECK (parse_status = 'error' OR (correctness IS NOT NULL AND completeness IS NOT NULL AND quality IS NOT NULL)),
+    CHECK (parse_status <> 'error' OR (correctness IS NULL AND completeness IS NULL AND quality IS NULL)),
+    UNIQUE (result_id, kind, judge, prompt_hash, panel)
+);
+
+CREATE INDEX verdicts_result ON verdicts (result_id);
+CREATE INDEX verdicts_version ON verdicts (prompt_hash, panel);
