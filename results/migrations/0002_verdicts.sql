@@ -17,7 +17,8 @@ CREATE TABLE verdicts (
     quality            INTEGER CHECK (quality BETWEEN 0 AND 2),
     rationale          TEXT    NOT NULL DEFAULT '',
     parse_status       TEXT    NOT NULL CHECK (parse_status IN ('ok', 'repaired', 'error')),
-    error              TEXT    NOT NULL DEFAULT '',
+    error_kind         TEXT    NOT NULL DEFAULT '' CHECK (error_kind IN ('', 'parse', 'length', 'call')),
+    error              TEXT    NOT NULL DEFAULT '',    -- 'call' errors (HTTP, timeout) are retried on resume
     raw                TEXT    NOT NULL DEFAULT '',    -- the judge's last reply, verbatim
     attempts           INTEGER NOT NULL DEFAULT 1,
     finish_reason      TEXT    NOT NULL DEFAULT '',
