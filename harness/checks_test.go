@@ -133,7 +133,7 @@ func TestGoTestsFilesRewritesPackageAndDropsModelTests(t *testing.T) {
 	files, err := single.Files(fence + "go\npackage main\n\nfunc Slugify(s string) string { return s }\n" + fence)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(files["solution.go"], "package slug\n"))
-	assert.Equal(t, "module example.com/task\n\ngo 1.22\n", files["go.mod"])
+	assert.Equal(t, "module example.com/task\n\ngo "+goVersion()+"\n", files["go.mod"])
 
 	multi := GoTests{MultiFile: true, Tests: map[string]string{"a/a_test.go": "package a"}}
 	files, err = multi.Files(fence + "go\n// file: a/a.go\npackage a\n" + fence + "\n" + fence + "go\n// file: a/a_test.go\npackage a // the model's own\n" + fence)

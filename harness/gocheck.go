@@ -94,8 +94,18 @@ func (c GoTests) Files(answer string) (map[string]string, error) {
 	for p, src := range c.Tests {
 		files[p] = src
 	}
-	files["go.mod"] = "module " + c.module() + "\n\ngo 1.22\n"
+	files["go.mod"] = "module " + c.module() + "\n\ngo " + goVersion() + "\n"
 	return files, nil
+}
+
+// goVersion is the language version of the module generated code is tested in: the
+// toolchain's own, so answers may use everything it supports.
+func goVersion() string {
+	v := strings.TrimPrefix(runtime.Version(), "go")
+	if parts := strings.SplitN(v, ".", 3); len(parts) >= 2 {
+		return parts[0] + "." + parts[1]
+	}
+	return "1.22"
 }
 
 var packageClause = regexp.MustCompile(`(?m)^package\s+\w+`)

@@ -133,9 +133,47 @@ type runner struct {
 	asserts []Assertion
 }
 
-// one measures sample i of the task on the runner's model.
+// one measures sample i of the task on the runner's model and asserts on it.
 func (r *runner) one(t *testing.T, sample int) {
-	ctx := t.Context()
+	if o := r.measure(t, sample); o != nil {
+		r.assert(t, o)
+	}
+}
+
+// Measure makes one measurement of task on spec outside Run — reusing a finished
+// result of this batch when there is one — stores it with its check results and
+// returns it, asserting nothing. Benchmarks and tools use it; tests use Run.
+func Measure(tb testing.TB, task *Task, spec Spec, sample int) *Outcome {
+	tb.Helper()
+	if err := task.Validate(); err != nil {
+		tb.Fatal(err)
+	}
+	cfg, err := LoadConfig()
+	if err != nil {
+		tb.Fatalf("lim configuration: %v", err)
+	}
+	store, err := Store()
+	if err != nil {
+		tb.Fatalf("lim results store: %v", err)
+	}
+	name, _, _ := strings.Cut(tb.Name(), "/")
+	path, err := FixturePath(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fx := NewFixture(name, path, cfg.Fixtures, http.DefaultTransport)
+	r := &runner{task: task, spec: spec, cfg: cfg, store: store, hc: &http.Client{Transport: transportHook{next: fx}}}
+	o := r.measure(tb, sample)
+	if err := fx.Save(); err != nil {
+		tb.Error(err)
+	}
+	return o
+}
+
+// measure makes (or reuses) sample i of the task on the runner's model, stores it and
+// runs its checks. It returns nil when the measurement was skipped.
+func (r *runner) measure(tb testing.TB, sample int) *Outcome {
+	ctx := tb.Context()
 	key := results.Key{
 		Batch: r.cfg.Batch, TaskHash: r.task.Hash(), SettingsHash: r.cfg.Settings.Hash(),
 		Model: r.spec.Raw, Sample: sample,
@@ -144,41 +182,45 @@ func (r *runner) one(t *testing.T, sample int) {
 	if r.cfg.Samples > 1 {
 		label += fmt.Sprintf(" sample=%d", sample)
 	}
+	outcome := func(res *results.Result, checks []CheckResult, reused bool) *Outcome {
+		return &Outcome{Task: r.task, Spec: r.spec, Result: res, Checks: checks, Reused: reused, Config: r.cfg, Store: r.store, HTTPClient: r.hc}
+	}
 
 	if r.cfg.Fixtures != FixtureRecord {
 		stored, ok, err := r.store.Final(ctx, key)
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		if ok {
-			checks := r.ensureChecks(t, stored)
+			checks := r.ensureChecks(tb, stored)
 			runProgress().finish(label+" "+summary(stored)+" (reused)", true)
-			r.assert(t, &Outcome{Task: r.task, Spec: r.spec, Result: stored, Checks: checks, Reused: true, Config: r.cfg, Store: r.store, HTTPClient: r.hc})
-			return
+			return outcome(stored, checks, true)
 		}
 	}
 
-	if dl, ok := t.Deadline(); ok {
-		if time.Until(dl) < deadlineMargin {
-			t.Skipf("go test's -timeout is near: %s not started (finished results are kept; re-run with -timeout 0 to resume)", label)
+	if d, ok := tb.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, ok := d.Deadline(); ok {
+			if time.Until(dl) < deadlineMargin {
+				tb.Skipf("go test's -timeout is near: %s not started (finished results are kept; re-run with -timeout 0 to resume)", label)
+			}
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithDeadline(ctx, dl.Add(-deadlineMargin/2))
+			defer cancel()
 		}
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, dl.Add(-deadlineMargin/2))
-		defer cancel()
 	}
 
 	backend, err := r.cfg.NewBackend(r.spec, r.hc)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	slotKey, slots, err := r.cfg.Concurrency(r.spec)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	release := func() {}
 	if slots > 0 {
 		if release, err = acquireSlot(ctx, slotKey, slots); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	req := Request{
@@ -192,16 +234,16 @@ func (r *runner) one(t *testing.T, sample int) {
 
 	var miss *FixtureMissError
 	if errors.As(callErr, &miss) {
-		t.Fatal(miss.Error()) // a missing recording is a broken test, not a model failure: nothing stored
+		tb.Fatal(miss.Error()) // a missing recording is a broken test, not a model failure: nothing stored
 	}
 
 	res := r.newResult(key, req, resp, callErr, started, finished)
 	if err := r.store.Save(ctx, res); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	checks := r.ensureChecks(t, res)
+	checks := r.ensureChecks(tb, res)
 	runProgress().finish(label+" "+summary(res), false)
-	r.assert(t, &Outcome{Task: r.task, Spec: r.spec, Result: res, Checks: checks, Config: r.cfg, Store: r.store, HTTPClient: r.hc})
+	return outcome(res, checks, false)
 }
 
 // newResult builds the stored row of one call.
@@ -288,7 +330,7 @@ func settingsRecord(s Settings, req Request, spec Spec) string {
 
 // ensureChecks runs the task's checks on an ok result that has none stored yet, and
 // returns the check results (decoded from the store when already there).
-func (r *runner) ensureChecks(t *testing.T, res *results.Result) []CheckResult {
+func (r *runner) ensureChecks(t testing.TB, res *results.Result) []CheckResult {
 	if res.Status != results.StatusOK || len(r.task.Checks) == 0 {
 		return nil
 	}

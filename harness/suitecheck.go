@@ -76,12 +76,12 @@ func checkGolden(t *testing.T, tasks []*Task) {
 	}
 	got, err := os.ReadFile(GoldenFile)
 	if err != nil {
-		t.Fatalf("read %s: %v (create it with: go test -run TestSuite -update .)", GoldenFile, err)
+		t.Fatalf("read %s: %v (create it with: go test . -run TestSuite -update)", GoldenFile, err)
 	}
 	if string(got) != want {
 		t.Errorf("%s is out of date: a task was added, edited or renamed.\n"+
 			"A published task's id must never change; an edited task gets a new hash and is measured anew.\n"+
-			"If the change is intended, run: go test -run TestSuite -update .\n%s",
+			"If the change is intended, run: go test . -run TestSuite -update\n%s",
 			GoldenFile, lineDiff(string(got), want))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 )
@@ -49,15 +50,17 @@ var buildLimits = Limits{
 // maxTestOutput bounds TestOutcome.Output.
 const maxTestOutput = 16 << 10
 
-// GoTest compiles and runs the Go test package in dir (a go.mod and .go
-// files, standard library only) inside the sandbox: first `go test -c`
-// (which also runs vet, as go test does) with the toolchain's own larger
-// limits and a shared build cache, then the test binary with limits, once
-// with -test.list to learn every test and once with -test.v. dir must be a
-// directory the caller created for this call; the binary is written there
-// as pkg.test. The error reports only a sandbox set-up failure.
+// GoTest compiles and runs the Go tests in dir (a module: go.mod and .go
+// files, standard library only) inside the sandbox, package by package: every
+// directory holding a _test.go file is built with `go test -c` (which also
+// runs vet, as go test does) under the toolchain's own larger limits and a
+// shared build cache, then its test binary runs with limits, once with
+// -test.list to learn every test and once with -test.v. Tests of a package
+// below the root are named "<dir>/<Test>". dir must be a directory the caller
+// created for this call; binaries are written there. The error reports only a
+// sandbox set-up failure.
 //
-// Verdicts come from the binary's -test.v output. A test that panics,
+// Verdicts come from the binaries' -test.v output. A test that panics,
 // calls os.Exit, times out or is killed fails, and so does every listed
 // test that never ran; a binary that fails outside any test adds a failed
 // BinaryOutcome. The output is the tested code's too: code written to forge
@@ -77,12 +80,79 @@ func GoTest(ctx context.Context, dir string, limits Limits) (GoTestReport, error
 	if err != nil {
 		return rep, err
 	}
-	bin := filepath.Join(real, "pkg.test")
+	pkgs, err := testPackages(real)
+	if err != nil {
+		return rep, err
+	}
+	if len(pkgs) == 0 {
+		pkgs = []string{"."} // still compile it: a build error is a result
+	}
+	for i, pkg := range pkgs {
+		build, run, tests, err := goTestPackage(ctx, real, pkg, i, goBin, goroot, cache, limits)
+		rep.Build = mergeResults(rep.Build, build)
+		if err != nil {
+			return rep, err
+		}
+		if build.ExitCode != 0 || build.Killed {
+			rep.BuildFailed = true
+			return rep, nil
+		}
+		rep.Run = mergeResults(rep.Run, run)
+		rep.Tests = append(rep.Tests, tests...)
+	}
+	for _, t := range rep.Tests {
+		switch {
+		case t.Passed:
+			rep.Passed++
+		case !strings.HasPrefix(t.Output, skippedPrefix):
+			rep.Failed++
+		}
+	}
+	return rep, nil
+}
+
+// testPackages lists the directories under root (relative, "." first) that
+// hold test files.
+func testPackages(root string) ([]string, error) {
+	seen := map[string]bool{}
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), "_test.go") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		seen[filepath.ToSlash(rel)] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: finding test packages: %w", err)
+	}
+	pkgs := make([]string, 0, len(seen))
+	for p := range seen {
+		pkgs = append(pkgs, p)
+	}
+	sort.Slice(pkgs, func(i, j int) bool {
+		if (pkgs[i] == ".") != (pkgs[j] == ".") {
+			return pkgs[i] == "."
+		}
+		return pkgs[i] < pkgs[j]
+	})
+	return pkgs, nil
+}
+
+// goTestPackage builds and runs the tests of one package of the module at real.
+func goTestPackage(ctx context.Context, real, pkg string, n int, goBin, goroot, cache string, limits Limits) (build, run Result, tests []TestOutcome, err error) {
+	bin := filepath.Join(real, fmt.Sprintf("pkg%d.test", n))
 	_ = os.Remove(bin) // never run a stale binary
-	rep.Build, err = Run(ctx, Cmd{
+	build, err = Run(ctx, Cmd{
 		Dir:  real,
 		Path: goBin,
-		Args: []string{"test", "-c", "-o", bin, "."},
+		Args: []string{"test", "-c", "-o", bin, "./" + pkg},
 		Env: []string{
 			"PATH=" + filepath.Join(goroot, "bin") + ":" + sandboxPATH,
 			"GOCACHE=" + cache,
@@ -98,23 +168,22 @@ func GoTest(ctx context.Context, dir string, limits Limits) (GoTestReport, error
 		binds:  []bind{{Path: cache, Writable: true}, {Path: goroot}},
 	})
 	if err != nil {
-		return rep, fmt.Errorf("sandbox: compiling tests: %w", err)
+		return build, run, nil, fmt.Errorf("sandbox: compiling tests of %s: %w", pkg, err)
 	}
-	if rep.Build.ExitCode != 0 || rep.Build.Killed {
-		rep.BuildFailed = true
-		return rep, nil
+	if build.ExitCode != 0 || build.Killed {
+		return build, run, nil, nil
 	}
 	if _, err := os.Stat(bin); err != nil {
-		return rep, nil // no test files: nothing to run
+		return build, run, nil, nil // no test files: nothing to run
 	}
-
-	list, err := Run(ctx, Cmd{Dir: real, Path: bin, Args: []string{"-test.list", "."}, Limits: limits})
+	pkgDir := filepath.Join(real, filepath.FromSlash(pkg))
+	list, err := Run(ctx, Cmd{Dir: pkgDir, Path: bin, Args: []string{"-test.list", "."}, Limits: limits})
 	if err != nil {
-		return rep, fmt.Errorf("sandbox: listing tests: %w", err)
+		return build, run, nil, fmt.Errorf("sandbox: listing tests of %s: %w", pkg, err)
 	}
 	timeout := limits.WallTime - min(limits.WallTime/10, 5*time.Second)
-	rep.Run, err = Run(ctx, Cmd{
-		Dir:  real,
+	run, err = Run(ctx, Cmd{
+		Dir:  pkgDir,
 		Path: bin,
 		Args: []string{
 			"-test.v",
@@ -125,18 +194,32 @@ func GoTest(ctx context.Context, dir string, limits Limits) (GoTestReport, error
 		Limits: limits,
 	})
 	if err != nil {
-		return rep, fmt.Errorf("sandbox: running tests: %w", err)
+		return build, run, nil, fmt.Errorf("sandbox: running tests of %s: %w", pkg, err)
 	}
-	rep.Tests = parseTestOutput(rep.Run, listedTests(list.Output))
-	for _, t := range rep.Tests {
-		switch {
-		case t.Passed:
-			rep.Passed++
-		case !strings.HasPrefix(t.Output, skippedPrefix):
-			rep.Failed++
+	tests = parseTestOutput(run, listedTests(list.Output))
+	if pkg != "." {
+		for i := range tests {
+			tests[i].Name = pkg + "/" + tests[i].Name
 		}
 	}
-	return rep, nil
+	return build, run, tests, nil
+}
+
+// mergeResults folds the result of one more command into acc: outputs joined,
+// limits hit OR-ed, the worst exit code kept, durations summed.
+func mergeResults(acc, r Result) Result {
+	if acc.Duration == 0 && len(acc.Output) == 0 {
+		return r
+	}
+	acc.Output = append(acc.Output, r.Output...)
+	acc.OutputTruncated = acc.OutputTruncated || r.OutputTruncated
+	acc.TimedOut = acc.TimedOut || r.TimedOut
+	acc.Killed = acc.Killed || r.Killed
+	if r.ExitCode != 0 {
+		acc.ExitCode = r.ExitCode
+	}
+	acc.Duration += r.Duration
+	return acc
 }
 
 // findGo returns the go command and its GOROOT, both with symlinks resolved.

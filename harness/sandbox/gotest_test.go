@@ -22,7 +22,11 @@ func writePackage(t testing.TB, files map[string]string) string {
 	dir := t.TempDir()
 	files["go.mod"] = "module example.com/task\n\ngo 1.26\n"
 	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -255,6 +259,36 @@ func TestForged(t *testing.T) { Forge() }
 				}
 			}
 		})
+	}
+}
+
+// TestGoTestRunsEveryPackage checks that tests below the module root run too, named
+// by their directory, and that a failure there counts.
+func TestGoTestRunsEveryPackage(t *testing.T) {
+	dir := writePackage(t, map[string]string{
+		"task.go":             "package task\n\nfunc Add(a, b int) int { return a + b }\n",
+		"task_test.go":        "package task\nimport \"testing\"\nfunc TestAdd(t *testing.T) { if Add(1, 2) != 3 { t.Fatal() } }\n",
+		"store/store.go":      "package store\n\nfunc Get() string { return \"wrong\" }\n",
+		"store/store_test.go": "package store\nimport \"testing\"\nfunc TestGet(t *testing.T) { if Get() != \"right\" { t.Fatal(\"Get is wrong\") } }\n",
+		"util/util.go":        "package util\n\nfunc ID(s string) string { return s }\n",
+	})
+	rep, err := GoTest(context.Background(), dir, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.BuildFailed {
+		t.Fatalf("build failed: %s", rep.Build.Output)
+	}
+	got := map[string]bool{}
+	for _, o := range rep.Tests {
+		got[o.Name] = o.Passed
+	}
+	want := map[string]bool{"TestAdd": true, "store/TestGet": false}
+	if len(got) != len(want) || got["TestAdd"] != true || got["store/TestGet"] != false {
+		t.Errorf("tests = %v, want %v", got, want)
+	}
+	if rep.Passed != 1 || rep.Failed != 1 {
+		t.Errorf("passed %d failed %d, want 1 and 1", rep.Passed, rep.Failed)
 	}
 }
 
