@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -368,6 +369,32 @@ func (r *runner) assert(t *testing.T, o *Outcome) {
 	for _, a := range r.asserts {
 		a(t, o)
 	}
+	for _, a := range afterEachAssertions() {
+		a(t, o)
+	}
+}
+
+// afterEach holds the assertions every Run of this test binary applies (see AfterEach).
+var afterEach struct {
+	sync.Mutex
+	list []Assertion
+}
+
+// AfterEach registers a to run after the task's own assertions in every Run of this
+// test binary, so one line applies it to a whole suite package. The suites register
+// the judges this way in their suite_test.go:
+//
+//	func init() { harness.AfterEach(judges.Assert) }
+func AfterEach(a Assertion) {
+	afterEach.Lock()
+	defer afterEach.Unlock()
+	afterEach.list = append(afterEach.list, a)
+}
+
+func afterEachAssertions() []Assertion {
+	afterEach.Lock()
+	defer afterEach.Unlock()
+	return slices.Clone(afterEach.list)
 }
 
 // summary is a result in one line.
