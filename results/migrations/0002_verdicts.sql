@@ -36,3 +36,17 @@ CREATE TABLE verdicts (
 
 CREATE INDEX verdicts_result ON verdicts (result_id);
 CREATE INDEX verdicts_version ON verdicts (prompt_hash, panel);
+
+-- The task texts a verdict was given, by task content hash, so `lim rejudge` can judge
+-- stored answers again without the task's Go source (results hold the prompt, the
+-- answer and the check results; these are the rest of what judges see).
+CREATE TABLE task_definitions (
+    task_hash          TEXT    PRIMARY KEY,
+    task_id            TEXT    NOT NULL,
+    category           TEXT    NOT NULL,
+    title              TEXT    NOT NULL DEFAULT '',
+    capabilities       TEXT    NOT NULL DEFAULT '[]',  -- JSON array of strings
+    reference          TEXT    NOT NULL DEFAULT '',
+    judge_threshold    REAL    NOT NULL DEFAULT 0,
+    created_at         DATETIME NOT NULL
+);
