@@ -101,7 +101,8 @@ func (c Contains) Run(_ context.Context, answer string) CheckResult {
 }
 
 // Lacks passes when the answer mentions none of Any (case-insensitive): claims that
-// are wrong, facts that are not in the source, leaked secrets.
+// are wrong, facts that are not in the source, leaked secrets. As in Contains, '|'
+// separates alternatives of one entry: "dns|name resolution".
 type Lacks struct {
 	Label string // check name; "lacks" when empty
 	Any   []string
@@ -121,8 +122,11 @@ func (c Lacks) Run(_ context.Context, answer string) CheckResult {
 	low := strings.ToLower(answer)
 	var found []string
 	for _, bad := range c.Any {
-		if strings.Contains(low, strings.ToLower(bad)) {
-			found = append(found, fmt.Sprintf("says %q", bad))
+		for _, alt := range strings.Split(bad, "|") {
+			if strings.Contains(low, strings.ToLower(alt)) {
+				found = append(found, fmt.Sprintf("says %q", alt))
+				break
+			}
 		}
 	}
 	return fraction(c.Name(), len(c.Any)-len(found), len(c.Any), found)
@@ -327,7 +331,7 @@ type CommitMessage struct {
 func (c CommitMessage) Name() string { return "commit-message-shape" }
 
 // Spec implements Check.
-func (c CommitMessage) Spec() string { return fmt.Sprintf("commit:%d", c.max()) }
+func (c CommitMessage) Spec() string { return fmt.Sprintf("commit-v2:%d", c.max()) }
 
 func (c CommitMessage) max() int {
 	if c.MaxSubject > 0 {
@@ -338,13 +342,36 @@ func (c CommitMessage) max() int {
 
 var conventionalPrefix = regexp.MustCompile(`^[a-z]+(\([^)]*\))?!?:\s*`)
 
-// nonImperative are third-person forms of the verbs commit subjects start with.
-var nonImperative = map[string]bool{"adds": true, "fixes": true, "updates": true, "removes": true,
-	"changes": true, "improves": true, "refactors": true, "makes": true, "uses": true, "moves": true,
-	"renames": true, "handles": true, "implements": true, "introduces": true, "allows": true,
-	"ensures": true, "prevents": true, "returns": true, "supports": true, "bumps": true,
-	"corrects": true, "replaces": true, "cleans": true, "creates": true, "deletes": true,
-	"enables": true, "disables": true, "avoids": true, "reduces": true, "checks": true}
+// commitVerbs are the verbs commit subjects start with; their third-person, past and
+// -ing forms are what the imperative check rejects ("Fixed", "Fixes", "Fixing").
+// Words merely ending in "ed" or "ing" ("Embed", "Bring") are fine.
+var commitVerbs = strings.Fields(`add fix update remove change improve refactor make use move rename
+	handle implement introduce allow ensure prevent return support bump correct replace clean create
+	delete enable disable avoid reduce check convert merge revert drop upgrade downgrade document
+	simplify split extract restore rewrite tweak adjust validate guard retry cancel log test build
+	release prepare set speed bring embed apply pass skip stop start limit cap wrap expose export
+	migrate optimize optimise cache parse format sort load store`)
+
+var nonImperative = func() map[string]bool {
+	forms := map[string]bool{}
+	for _, v := range commitVerbs {
+		stem := strings.TrimSuffix(v, "e")
+		last := v[len(v)-1:]
+		for _, f := range []string{v + "s", v + "es", v + "ed", v + "d", v + "ing", stem + "ing", stem + "ed",
+			v + last + "ed", v + last + "ing", strings.TrimSuffix(v, "y") + "ies", strings.TrimSuffix(v, "y") + "ied"} {
+			if f != v {
+				forms[f] = true
+			}
+		}
+	}
+	for _, irregular := range []string{"made", "built", "brought", "sped", "set", "split", "rewrote", "rewritten", "kept", "ran"} {
+		forms[irregular] = true
+	}
+	for _, v := range commitVerbs {
+		delete(forms, v) // "set", "split" are imperative too
+	}
+	return forms
+}()
 
 // Run implements Check.
 func (c CommitMessage) Run(_ context.Context, answer string) CheckResult {
@@ -370,7 +397,7 @@ func (c CommitMessage) Run(_ context.Context, answer string) CheckResult {
 		failures = append(failures, "subject has no words")
 	} else {
 		w := strings.ToLower(strings.TrimFunc(first[0], func(r rune) bool { return !unicode.IsLetter(r) }))
-		if strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing") || nonImperative[w] {
+		if nonImperative[w] {
 			failures = append(failures, fmt.Sprintf("subject starts with %q: use the imperative (\"Fix\", not \"Fixed\"/\"Fixes\")", first[0]))
 		}
 	}
