@@ -26,6 +26,10 @@ type Standing struct {
 	CostUSD      float64
 	CostReported int            // results whose backend reported a cost
 	Sources      map[string]int // results per source: live, replay, oracle
+
+	// Judged is the judges' score of these results; nil when the leaderboard was built
+	// without verdicts.
+	Judged *JudgedSummary
 }
 
 // Summary describes a sample of measurements: how many there were, their mean and median.
@@ -55,6 +59,20 @@ func summarize(xs []float64) Summary {
 // Leaderboard ranks the models in rs. It returns one overall standing per model, best
 // check score first, and, per model, one standing per category.
 func Leaderboard(rs []Result) (overall []Standing, byCategory map[string][]Standing) {
+	return leaderboard(rs, nil)
+}
+
+// JudgedLeaderboard is Leaderboard with each standing's judged score, from vs, the
+// verdicts on rs.
+func JudgedLeaderboard(rs []Result, vs []Verdict) (overall []Standing, byCategory map[string][]Standing) {
+	byResult := ByResult(vs)
+	if byResult == nil {
+		byResult = map[int64][]Verdict{}
+	}
+	return leaderboard(rs, byResult)
+}
+
+func leaderboard(rs []Result, byResult map[int64][]Verdict) (overall []Standing, byCategory map[string][]Standing) {
 	type group struct {
 		rows []*Result
 	}
@@ -73,7 +91,7 @@ func Leaderboard(rs []Result) (overall []Standing, byCategory map[string][]Stand
 		cats[k].rows = append(cats[k].rows, r)
 	}
 	for m, g := range models {
-		overall = append(overall, standing(m, "", g.rows))
+		overall = append(overall, standing(m, "", g.rows, byResult))
 	}
 	sort.Slice(overall, func(i, j int) bool {
 		a, b := overall[i], overall[j]
@@ -84,7 +102,7 @@ func Leaderboard(rs []Result) (overall []Standing, byCategory map[string][]Stand
 	})
 	byCategory = map[string][]Standing{}
 	for k, g := range cats {
-		byCategory[k[0]] = append(byCategory[k[0]], standing(k[0], k[1], g.rows))
+		byCategory[k[0]] = append(byCategory[k[0]], standing(k[0], k[1], g.rows, byResult))
 	}
 	for _, ss := range byCategory {
 		sort.Slice(ss, func(i, j int) bool { return ss[i].Category < ss[j].Category })
@@ -92,7 +110,7 @@ func Leaderboard(rs []Result) (overall []Standing, byCategory map[string][]Stand
 	return overall, byCategory
 }
 
-func standing(model, category string, rows []*Result) Standing {
+func standing(model, category string, rows []*Result, byResult map[int64][]Verdict) Standing {
 	s := Standing{Model: model, Category: category, Statuses: map[Status]int{}, Sources: map[string]int{}}
 	var ttft, server, client []float64
 	var scoreSum float64
@@ -138,5 +156,9 @@ func standing(model, category string, rows []*Result) Standing {
 	s.TTFTms = summarize(ttft)
 	s.ServerDecode = summarize(server)
 	s.ClientDecode = summarize(client)
+	if byResult != nil {
+		j := summarizeJudged(rows, byResult)
+		s.Judged = &j
+	}
 	return s
 }

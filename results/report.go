@@ -33,6 +33,12 @@ type Report struct {
 	Batch      string
 	Overall    []Standing
 	ByCategory map[string][]Standing
+	// Judged says the report carries judged scores (built with NewJudgedReport).
+	Judged bool
+	// Agreements are the judges' agreement per pair, overall and per category.
+	Agreements []Agreement
+	// Panels lists the judge panels and prompt versions of the verdicts scored.
+	Panels []string
 }
 
 // NewReport builds the report of batch from its results.
@@ -41,7 +47,69 @@ func NewReport(batch string, rs []Result) Report {
 	return Report{Batch: batch, Overall: overall, ByCategory: byCat}
 }
 
+// NewJudgedReport builds the report of batch from its results and their verdicts: the
+// leaderboard gains the judged score with its bootstrap interval, the judges' agreement
+// and the results flagged for review. Without verdicts it is NewReport.
+func NewJudgedReport(batch string, rs []Result, vs []Verdict) Report {
+	if len(vs) == 0 {
+		return NewReport(batch, rs)
+	}
+	overall, byCat := JudgedLeaderboard(rs, vs)
+	rep := Report{Batch: batch, Overall: overall, ByCategory: byCat, Judged: true, Agreements: Agreements(rs, vs)}
+	byResult := ByResult(vs)
+	seen := map[string]bool{}
+	for i := range rs {
+		j := Judge(&rs[i], byResult[rs[i].ID])
+		if len(j.Verdicts) > 0 && !seen[j.Version] {
+			seen[j.Version] = true
+			v := j.Verdicts[0]
+			rep.Panels = append(rep.Panels, fmt.Sprintf("%s (judge prompt %s)", v.Panel, v.PromptHash))
+		}
+	}
+	sort.Strings(rep.Panels)
+	return rep
+}
+
 var leaderboardHeader = []string{"model", "results", "failed", "check score", "all checks pass", "TTFT ms (mean)", "decode tok/s server (median)", "decode tok/s client (median)", "tokens in/out", "cost USD", "source"}
+
+var judgedHeader = []string{"judged score [95% CI]", "judge agreement (exact, κw)", "flagged", "unjudged"}
+
+func (r Report) header() []string {
+	if !r.Judged {
+		return leaderboardHeader
+	}
+	return append(append([]string(nil), leaderboardHeader...), judgedHeader...)
+}
+
+func (r Report) cells(s Standing, first string) []string {
+	c := s.cells(first)
+	if !r.Judged {
+		return c
+	}
+	j := s.Judged
+	if j == nil {
+		j = &JudgedSummary{}
+	}
+	return append(c, judgedCell(j), agreementCell(j.Agreement), fmt.Sprint(j.Flagged), fmt.Sprint(j.Unjudged))
+}
+
+func judgedCell(j *JudgedSummary) string {
+	if j.Tasks == 0 {
+		return "-"
+	}
+	c := fmt.Sprintf("%.2f [%.2f, %.2f] (tasks=%d)", j.Mean, j.Lo, j.Hi, j.Tasks)
+	if j.Human > 0 {
+		c += fmt.Sprintf(" %d human", j.Human)
+	}
+	return c
+}
+
+func agreementCell(a Agreement) string {
+	if a.Items == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%s, %s (n=%d)", fmtStat("%.2f", a.Exact), fmtStat("%.2f", a.Kappa), a.Results)
+}
 
 func (s Standing) cells(first string) []string {
 	return []string{
@@ -116,24 +184,30 @@ func (r Report) Write(w io.Writer, f Format) error {
 		_, err := fmt.Fprintln(w, "no results yet: run the suites first (go run ./cmd/lim run)")
 		return err
 	}
+	header := r.header()
 	var rows [][]string
 	for _, s := range r.Overall {
-		rows = append(rows, s.cells(s.Model))
+		rows = append(rows, r.cells(s, s.Model))
 	}
 	var catRows [][]string
 	for _, s := range r.Overall {
 		for _, c := range r.ByCategory[s.Model] {
-			catRows = append(catRows, c.cells(s.Model+" · "+c.Category))
+			catRows = append(catRows, r.cells(c, s.Model+" · "+c.Category))
 		}
 	}
+	agreeHeader, agreeRows := r.agreementTable()
 	title := fmt.Sprintf("lim leaderboard, batch %s", r.Batch)
 	notes := r.notes()
 	switch f {
 	case FormatMarkdown:
 		fmt.Fprintf(w, "## %s\n\n", title)
-		writeMarkdownTable(w, leaderboardHeader, rows)
+		writeMarkdownTable(w, header, rows)
 		fmt.Fprintf(w, "\n### By category\n\n")
-		writeMarkdownTable(w, leaderboardHeader, catRows)
+		writeMarkdownTable(w, header, catRows)
+		if len(agreeRows) > 0 {
+			fmt.Fprintf(w, "\n### Judge agreement\n\n")
+			writeMarkdownTable(w, agreeHeader, agreeRows)
+		}
 		fmt.Fprintln(w)
 		for _, n := range notes {
 			fmt.Fprintf(w, "- %s\n", n)
@@ -141,12 +215,18 @@ func (r Report) Write(w io.Writer, f Format) error {
 		return nil
 	default:
 		fmt.Fprintln(w, title)
-		if err := writeTextTable(w, leaderboardHeader, rows); err != nil {
+		if err := writeTextTable(w, header, rows); err != nil {
 			return err
 		}
 		fmt.Fprintln(w, "\nby category")
-		if err := writeTextTable(w, leaderboardHeader, catRows); err != nil {
+		if err := writeTextTable(w, header, catRows); err != nil {
 			return err
+		}
+		if len(agreeRows) > 0 {
+			fmt.Fprintln(w, "\njudge agreement")
+			if err := writeTextTable(w, agreeHeader, agreeRows); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintln(w)
 		for _, n := range notes {
@@ -161,6 +241,23 @@ func (r Report) notes() []string {
 	notes := []string{
 		"check score: mean fraction of deterministic checks passed, over results of tasks that have checks; every failed result (truncated, empty, timeout, error) scores 0 and stays in the mean.",
 		"decode tok/s server: the server's own counters (Ollama eval_count/eval_duration); client: tokens after the first over the time from first to last streamed token.",
+	}
+	if r.Judged {
+		notes = append(notes,
+			"judged score: the judges' mean over correctness, completeness and quality (0 fail, 1 acceptable, 2 good), averaged over the panel, then over each task's samples, then over tasks; [95% CI] is a bootstrap interval resampling tasks (fixed seed). A failed result scores 0; a failed deterministic check caps the score at 1; a reviewer's score (lim review) replaces the judges'. Judge errors never become scores: a result no judge could score is counted as unjudged and left out.",
+			"judge agreement: exact agreement and quadratic-weighted Cohen's kappa of the judges over each result's three dimensions; flagged: results whose judges differ by 2 on a dimension (see lim review list).")
+		same := 0
+		for _, s := range r.Overall {
+			if s.Judged != nil {
+				same += s.Judged.SameFamily
+			}
+		}
+		if same > 0 {
+			notes = append(notes, fmt.Sprintf("%d results were judged by a judge of the judged model's own family (flagged in the verdicts): such judges tend to favour their family.", same))
+		}
+		for _, p := range r.Panels {
+			notes = append(notes, "judges: "+p)
+		}
 	}
 	sources := map[string]bool{}
 	for _, s := range r.Overall {
@@ -200,4 +297,22 @@ func writeMarkdownTable(w io.Writer, header []string, rows [][]string) {
 		}
 		fmt.Fprintf(w, "| %s |\n", strings.Join(esc, " | "))
 	}
+}
+
+// agreementTable is the judge agreement section: one row per judge pair, overall and
+// per category.
+func (r Report) agreementTable() ([]string, [][]string) {
+	header := []string{"judges", "category", "results", "exact", "within 1", "kappa (quadratic)", "alpha (ordinal)"}
+	var rows [][]string
+	for _, a := range r.Agreements {
+		cat := a.Category
+		if cat == "" {
+			cat = "all"
+		}
+		rows = append(rows, []string{
+			a.JudgeA + " vs " + a.JudgeB, cat, fmt.Sprint(a.Results),
+			fmtStat("%.2f", a.Exact), fmtStat("%.2f", a.Within1), fmtStat("%.2f", a.Kappa), fmtStat("%.2f", a.Alpha),
+		})
+	}
+	return header, rows
 }
