@@ -17,12 +17,16 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	db := fs.String("db", "", "results database (default: LIM_DB, else results/lim.db)")
 	batch := fs.String("batch", "", "batch to report (default: the most recent)")
 	format := fs.String("format", "text", "text or markdown")
+	hw := fs.Bool("hw", false, "report the hardware benchmarks (hwbench): devices side by side per model")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	f, err := results.ParseFormat(*format)
 	if err != nil {
 		return err
+	}
+	if *hw {
+		return printHWReport(ctx, dbPath(*db), *batch, f, stdout)
 	}
 	return printReport(ctx, dbPath(*db), *batch, f, stdout)
 }
