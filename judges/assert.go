@@ -2,6 +2,7 @@ package judges
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,7 +39,6 @@ var judgedOutcomes sync.Map
 //
 //	func TestCommitMessage(t *testing.T) { harness.Run(t, commitMessage, judges.Assert) }
 func Assert(t *testing.T, o *harness.Outcome) {
-	t.Helper()
 	if _, seen := judgedOutcomes.LoadOrStore(o, true); seen {
 		return
 	}
@@ -50,7 +50,6 @@ func Assert(t *testing.T, o *harness.Outcome) {
 }
 
 func assertWith(t *testing.T, o *harness.Outcome, p *Panel) {
-	t.Helper()
 	res := o.Result
 	if o.Store != nil {
 		if err := o.Store.SaveTaskDefinition(t.Context(), TaskDefinition(o.Task)); err != nil {
@@ -201,6 +200,7 @@ func (p *Panel) one(ctx context.Context, store *results.Store, cfg *harness.Conf
 	v.Source = results.SourceLive
 	if cfg.Fixtures == harness.FixtureReplay {
 		v.Source = results.SourceReplay
+		v.WallMS = sql.NullFloat64{} // served from a recording: no measurement
 	}
 	if err := store.SaveVerdict(ctx, &v); err != nil {
 		return results.Verdict{}, err
