@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -106,6 +107,9 @@ func TestInjectionPromptKeepsAnswersAsData(t *testing.T) {
 // every request carries the answer between the delimiters once, and every stored score
 // is the judge's own reply read back, never the verdict planted in the answer.
 func TestInjectionVerdicts(t *testing.T) {
+	if liveTests && os.Getenv("LIM_RECORD") != "1" {
+		t.Skip("this test replays its fixture (no -tags=local) or records it (LIM_RECORD=1 with -tags=local)")
+	}
 	cfg, err := harness.LoadConfig()
 	require.NoError(t, err)
 	p, err := LoadPanel()

@@ -27,6 +27,8 @@ func init() {
 	commands = []command{
 		{"run", "run the task suites (replayed from fixtures, or live with -live), then print the leaderboard", runCmd},
 		{"report", "print the leaderboard of a batch from the results store", reportCmd},
+		{"review", "list results whose judges disagree, and record a person's score (list, score)", reviewCmd},
+		{"rejudge", "judge stored answers again with another panel or judge prompt, without calling the models", rejudgeCmd},
 	}
 }
 

@@ -54,5 +54,9 @@ func printReport(ctx context.Context, path, batch string, f results.Format, w io
 	if len(rs) == 0 && batch != "" {
 		return fmt.Errorf("batch %q has no results in %s", batch, path)
 	}
-	return results.NewReport(read, rs).Write(w, f)
+	vs, err := store.Verdicts(ctx, read)
+	if err != nil {
+		return err
+	}
+	return results.NewJudgedReport(read, rs, vs).Write(w, f)
 }
