@@ -34,9 +34,12 @@
 //	               for users=N, all tokens of all users over the wall clock
 //	client-tok/s   the same from the client's side: streamed tokens after the first over
 //	               the time from first to last (decode), prompt tokens over TTFT (prefill)
-//	ttft-ms        request sent → first streamed token
+//	ttft-ms        request sent → first streamed token (not at ctx=N, whose prompt the
+//	               server's cache holds after the first call)
 //	tpot-ms        time per output token after the first, client side
-//	tpot-gap-%     client TPOT against the server's (1 / eval rate), in percent
+//	tpot-gap-%     client TPOT against the server's (eval_duration / eval_count), in
+//	               percent; Ollama counts the first token but times from it, and leaves
+//	               its sampling out, so a small positive gap is expected
 //	load-ms        the server's model load time
 //	prompt-tok     prompt tokens as the server counted them
 //	ceiling-tok/s  memory bandwidth / bytes read per decoded token (the roofline)

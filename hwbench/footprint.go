@@ -251,8 +251,12 @@ func MemoryFit(fp Footprint, ctx, parallel int, d Device, reserve, loaded int64)
 	if total <= 0 || fp.Weights <= 0 {
 		return Fit{Verdict: FitUnknown, Detail: "the device's memory or the model's size is unknown"}
 	}
-	detail := fmt.Sprintf("weights %s + KV cache %s (%d tokens × %d slots, %s) = %s against %s %s",
-		gib(fp.Weights), gib(kv), ctx, parallel, fp.KVType, gib(need), where, gib(total))
+	slots := "1 slot"
+	if parallel > 1 {
+		slots = fmt.Sprintf("%d slots", parallel)
+	}
+	detail := fmt.Sprintf("weights %s + KV cache %s (%d tokens × %s, %s) = %s against %s %s",
+		gib(fp.Weights), gib(kv), ctx, slots, fp.KVType, gib(need), where, gib(total))
 	if reserve > 0 {
 		detail += fmt.Sprintf(" less %s for the OS", gib(reserve))
 	}
