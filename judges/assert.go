@@ -9,10 +9,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/local-inference-machine/lim/harness"
 	"github.com/local-inference-machine/lim/results"
 )
+
+// deadlineMargin is how long before go test's -timeout the judges stop starting calls,
+// so no judge call is cut off by the test binary's end.
+const deadlineMargin = 30 * time.Second
 
 // DefaultThreshold is the panel score (0–2) below which a task's subtest fails, for a
 // task that sets no JudgeThreshold.
@@ -66,9 +71,19 @@ func assertWith(t *testing.T, o *harness.Outcome, p *Panel) {
 		t.Logf("judges: not judged: the result is %s; it scores 0 in judged means", res.Status)
 		return
 	}
+	ctx := t.Context()
+	if dl, ok := t.Deadline(); ok {
+		if time.Until(dl) < deadlineMargin {
+			t.Logf("judges: not judged: go test's -timeout is near (re-run with -timeout 0; stored verdicts are reused)")
+			return
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-deadlineMargin/2))
+		defer cancel()
+	}
 	in := InputFor(o.Task, res, o.Checks)
 	fresh := o.Config.Fixtures == harness.FixtureRecord // a recording records every judge call
-	vs, err := p.Verdicts(t.Context(), o.Store, o.Config, o.HTTPClient, res, o.Spec, in, fresh)
+	vs, err := p.Verdicts(ctx, o.Store, o.Config, o.HTTPClient, res, o.Spec, in, fresh)
 	if err != nil {
 		var miss *harness.FixtureMissError
 		if errors.As(err, &miss) {
