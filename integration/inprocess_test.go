@@ -32,6 +32,7 @@ func inProcessEnv(tb testing.TB, host string) {
 			"LIM_THINK":         "off",
 			"LIM_ASSERT":        "off",
 			"LIM_PROGRESS":      "off",
+			"LIM_JUDGES":        "off",
 		} {
 			if err := os.Setenv(k, v); err != nil {
 				tb.Fatal(err)
