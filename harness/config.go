@@ -190,6 +190,20 @@ func (c *Config) Concurrency(spec Spec) (string, int, error) {
 	return "oracle", 0, nil
 }
 
+// Acquire takes one of the call slots of the server behind spec, shared by every lim
+// process on this machine, and returns the function that gives it back. Everything that
+// calls a model — Run, the judges, tools — goes through it, so the per-server caps hold.
+func (c *Config) Acquire(ctx context.Context, spec Spec) (release func(), err error) {
+	key, n, err := c.Concurrency(spec)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return func() {}, nil
+	}
+	return acquireSlot(ctx, key, n)
+}
+
 // NewBackend returns the backend for spec, making HTTP calls through hc (the test's
 // fixture transport in tests).
 func (c *Config) NewBackend(spec Spec, hc *http.Client) (Backend, error) {

@@ -214,15 +214,9 @@ func (r *runner) measure(tb testing.TB, sample int) *Outcome {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	slotKey, slots, err := r.cfg.Concurrency(r.spec)
+	release, err := r.cfg.Acquire(ctx, r.spec)
 	if err != nil {
 		tb.Fatal(err)
-	}
-	release := func() {}
-	if slots > 0 {
-		if release, err = acquireSlot(ctx, slotKey, slots); err != nil {
-			tb.Fatal(err)
-		}
 	}
 	req := Request{
 		System: r.task.System, Prompt: r.task.Prompt, MaxTokens: r.cfg.Settings.Budget(r.task),

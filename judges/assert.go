@@ -223,22 +223,13 @@ func (p *Panel) one(ctx context.Context, store *results.Store, cfg *harness.Conf
 	return v, nil
 }
 
-// servers bounds the judge calls this process makes to each server at once, by the
-// same caps as model calls (LIM_OLLAMA_CONCURRENCY, LIM_ENDPOINT_<NAME>_CONCURRENCY).
-var servers sync.Map // server key → chan struct{}
-
+// acquire takes a call slot on the judge's server: the same cross-process caps as
+// model calls (LIM_OLLAMA_CONCURRENCY, LIM_ENDPOINT_<NAME>_CONCURRENCY), so a local
+// judge never overlaps a model call another suite package is timing.
 func acquire(ctx context.Context, cfg *harness.Config, spec harness.Spec) (func(), error) {
-	key, n, err := cfg.Concurrency(spec)
+	release, err := cfg.Acquire(ctx, spec)
 	if err != nil {
 		return nil, fmt.Errorf("judge %s: %w", spec.Raw, err)
 	}
-	n = max(n, 1)
-	c, _ := servers.LoadOrStore(fmt.Sprintf("%s\x00%d", key, n), make(chan struct{}, n))
-	sem := c.(chan struct{})
-	select {
-	case sem <- struct{}{}:
-		return func() { <-sem }, nil
-	case <-ctx.Done():
-		return nil, fmt.Errorf("judge %s: waiting for a free slot on %s: %w", spec.Raw, key, context.Cause(ctx))
-	}
+	return release, nil
 }
