@@ -77,7 +77,7 @@ func TestBenchmarksAgainstDevOllama(t *testing.T) {
 		"OLLAMA_HOST=" + srv.Host(),
 		"LIM_HW_MODELS=ollama:" + devollama.EndlessModel + ",openai:ollama/" + devollama.EndlessModel,
 		"LIM_DB=" + db, "LIM_TIER=ci-tiny",
-		"LIM_HW_USERS=1,2", "LIM_HW_DURATION=2s", "LIM_HW_SERVER_PARALLEL=2", "LIM_HW_PROBE_MB=64",
+		"LIM_HW_USERS=1,2", "LIM_HW_DURATION=2s", "LIM_HW_SERVER_PARALLEL=2",
 	}
 	start := time.Now()
 	out, err := runSelf(t, childTimeout(t), env, "-test.run=^$", "-test.bench=.", "-test.benchtime=1x")
