@@ -84,4 +84,25 @@ func TestCorpus(t *testing.T) {
 	assert.GreaterOrEqual(t, len(tasks), 70, "tasks in the corpus")
 	assert.GreaterOrEqual(t, 2*withChecks, len(tasks), "at least half the tasks need deterministic checks that can fail (%d of %d have them)", withChecks, len(tasks))
 	t.Logf("%d tasks, %d with deterministic checks, %d real-world", len(tasks), withChecks, realWorld)
+	checkReadmeCounts(t, tasks)
+}
+
+// checkReadmeCounts keeps the counts table in suites/README.md true.
+func checkReadmeCounts(t *testing.T, tasks []goldenTask) {
+	t.Helper()
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	want := map[string][2]int{}
+	for _, g := range tasks {
+		c := want[g.category]
+		c[0]++
+		if g.pkg == "realworld" {
+			c[1]++
+		}
+		want[g.category] = c
+	}
+	for _, c := range harness.Categories {
+		row := fmt.Sprintf("| %s | %d | %d |", c, want[string(c)][0], want[string(c)][1])
+		assert.Contains(t, string(readme), row, "suites/README.md's counts table is out of date: update the row for %s", c)
+	}
 }
