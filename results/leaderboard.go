@@ -23,6 +23,7 @@ type Standing struct {
 	ClientDecode Summary // tok/s from the client's stream timing
 	TokensIn     int64
 	TokensOut    int64
+	TokensKnown  int // results whose backend reported token counts
 	CostUSD      float64
 	CostReported int            // results whose backend reported a cost
 	Sources      map[string]int // results per source: live, replay, oracle
@@ -144,6 +145,7 @@ func standing(model, category string, rows []*Result, byResult map[int64][]Verdi
 		}
 		if r.CompletionTokens.Valid {
 			s.TokensOut += r.CompletionTokens.Int64
+			s.TokensKnown++
 		}
 		if r.CostUSD.Valid {
 			s.CostUSD += r.CostUSD.Float64

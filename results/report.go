@@ -121,7 +121,7 @@ func (s Standing) cells(first string) []string {
 		summaryCell(s.TTFTms, "%.0f", false),
 		summaryCell(s.ServerDecode, "%.1f", true),
 		summaryCell(s.ClientDecode, "%.1f", true),
-		fmt.Sprintf("%d/%d", s.TokensIn, s.TokensOut),
+		tokensCell(s),
 		costCell(s),
 		sourcesCell(s.Sources),
 	}
@@ -156,6 +156,17 @@ func summaryCell(sm Summary, format string, median bool) string {
 		v = sm.Median
 	}
 	return fmt.Sprintf(format+" (n=%d)", v, sm.N)
+}
+
+func tokensCell(s Standing) string {
+	if s.TokensKnown == 0 {
+		return "-"
+	}
+	c := fmt.Sprintf("%d/%d", s.TokensIn, s.TokensOut)
+	if s.TokensKnown < s.Results {
+		c += fmt.Sprintf(" (%d/%d reported)", s.TokensKnown, s.Results)
+	}
+	return c
 }
 
 func costCell(s Standing) string {
