@@ -414,6 +414,10 @@ type Func struct {
 	Label   string
 	Version string
 	Fn      func(ctx context.Context, answer string) CheckResult
+	// Cache keeps Fn's result for an answer in lim's check cache (keyed by the label,
+	// version and answer), for expensive deterministic checks such as ones that run
+	// code in the sandbox. Only set it when Fn depends on nothing but the answer.
+	Cache bool
 }
 
 // Name implements Check.
@@ -423,7 +427,20 @@ func (c Func) Name() string { return c.Label }
 func (c Func) Spec() string { return "func:" + c.Label + ":" + c.Version }
 
 // Run implements Check.
-func (c Func) Run(ctx context.Context, answer string) CheckResult { return c.Fn(ctx, answer) }
+func (c Func) Run(ctx context.Context, answer string) CheckResult {
+	if !c.Cache {
+		return c.Fn(ctx, answer)
+	}
+	key := checkCacheKey(c.Spec(), map[string]string{"answer": answer})
+	if r, ok := cachedCheck(key); ok {
+		return r
+	}
+	r := c.Fn(ctx, answer)
+	if ctx.Err() == nil {
+		storeCheck(key, r)
+	}
+	return r
+}
 
 func orDefault(s, def string) string {
 	if s == "" {

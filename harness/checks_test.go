@@ -201,3 +201,21 @@ func TestTaskHashCoversWhatTheModelSeesAndHowItIsScored(t *testing.T) {
 	same.Tags = []string{"new"}
 	assert.Equal(t, h, same.Hash(), "title and tags don't change what is measured")
 }
+
+func TestFuncCache(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // a private check cache
+	t.Setenv("HOME", t.TempDir())
+	calls := 0
+	c := Func{Label: "costly", Version: "1", Cache: true, Fn: func(context.Context, string) CheckResult {
+		calls++
+		return CheckResult{Passed: true, Score: 1}
+	}}
+	for range 3 {
+		assert.True(t, c.Run(context.Background(), "same answer").Passed)
+	}
+	c.Run(context.Background(), "another answer")
+	assert.Equal(t, 2, calls, "one run per distinct answer")
+	c.Version = "2"
+	c.Run(context.Background(), "same answer")
+	assert.Equal(t, 3, calls, "a new version is a new check")
+}

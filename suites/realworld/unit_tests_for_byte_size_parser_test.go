@@ -200,7 +200,7 @@ import "testing"
 func TestModelTestsPassOnGivenCode(t *testing.T) { TestParse(t) }
 `},
 		},
-		harness.Func{Label: "kills-mutants", Version: "1", Fn: checkByteSizeMutants},
+		harness.Func{Label: "kills-mutants", Version: "1", Fn: checkByteSizeMutants, Cache: true},
 	},
 	WrongAnswers: []string{
 		// Happy-path tests only: pass on the code but miss most broken versions.
