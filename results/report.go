@@ -39,12 +39,18 @@ type Report struct {
 	Agreements []Agreement
 	// Panels lists the judge panels and prompt versions of the verdicts scored.
 	Panels []string
+	// Settings says which sampling settings and how many samples the numbers rest on.
+	Settings []string
+	// Superseded counts results left out because their task changed later in the batch.
+	Superseded int
 }
 
 // NewReport builds the report of batch from its results.
+// Of a task that changed within the batch, only its newest version's results count.
 func NewReport(batch string, rs []Result) Report {
+	rs, superseded := currentVersions(rs)
 	overall, byCat := Leaderboard(rs)
-	return Report{Batch: batch, Overall: overall, ByCategory: byCat}
+	return Report{Batch: batch, Overall: overall, ByCategory: byCat, Settings: settingsNotes(rs), Superseded: superseded}
 }
 
 // NewJudgedReport builds the report of batch from its results and their verdicts: the
@@ -54,8 +60,10 @@ func NewJudgedReport(batch string, rs []Result, vs []Verdict) Report {
 	if len(vs) == 0 {
 		return NewReport(batch, rs)
 	}
+	rs, superseded := currentVersions(rs)
 	overall, byCat := JudgedLeaderboard(rs, vs)
-	rep := Report{Batch: batch, Overall: overall, ByCategory: byCat, Judged: true, Agreements: Agreements(rs, vs)}
+	rep := Report{Batch: batch, Overall: overall, ByCategory: byCat, Judged: true, Agreements: Agreements(rs, vs),
+		Settings: settingsNotes(rs), Superseded: superseded}
 	byResult := ByResult(vs)
 	seen := map[string]bool{}
 	for i := range rs {
@@ -269,6 +277,10 @@ func (r Report) notes() []string {
 		for _, p := range r.Panels {
 			notes = append(notes, "judges: "+p)
 		}
+	}
+	notes = append(notes, r.Settings...)
+	if r.Superseded > 0 {
+		notes = append(notes, fmt.Sprintf("%d results of earlier versions of a task (its prompt, answer or checks changed within this batch) are stored but left out: each task counts once, in its newest version.", r.Superseded))
 	}
 	sources := map[string]bool{}
 	for _, s := range r.Overall {

@@ -1,0 +1,125 @@
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// comparisonSettings are the parts of a result's stored settings that every backend of a
+// comparison shares (the per-call fields beside them, such as the budget sent for one
+// task, are left out).
+type comparisonSettings struct {
+	Temperature float64 `json:"temperature"`
+	MaxTokens   int     `json:"max_tokens"`
+	ThinkBudget int     `json:"think_budget"`
+	Think       string  `json:"think"`
+	NumCtx      int     `json:"num_ctx"`
+	Seed        int     `json:"seed"`
+}
+
+func (c comparisonSettings) String() string {
+	budget := "each task's budget"
+	if c.MaxTokens > 0 {
+		budget = fmt.Sprint(c.MaxTokens)
+	}
+	think := "the model's default"
+	if c.Think != "" {
+		think = c.Think
+	}
+	if c.Think != "off" {
+		budget += fmt.Sprintf(" + %d for thinking", c.ThinkBudget)
+	}
+	return fmt.Sprintf("temperature %g, max tokens %s, thinking %s, num_ctx %d (Ollama), base seed %d",
+		c.Temperature, budget, think, c.NumCtx, c.Seed)
+}
+
+// settingsNotes says which settings and how many samples the report's numbers rest on,
+// and warns when one batch mixes settings, which makes its rows incomparable.
+func settingsNotes(rs []Result) []string {
+	counts := map[string]int{}
+	unreadable := 0
+	samples := map[string]int{}
+	for i := range rs {
+		r := &rs[i]
+		if r.Sample+1 > samples[r.Model] {
+			samples[r.Model] = r.Sample + 1
+		}
+		var c comparisonSettings
+		if err := json.Unmarshal([]byte(r.Settings), &c); err != nil || r.Settings == "" {
+			unreadable++
+			continue
+		}
+		counts[c.String()]++
+	}
+	var notes []string
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	switch {
+	case len(keys) == 1:
+		notes = append(notes, fmt.Sprintf("settings (all %d results): %s.", counts[keys[0]], keys[0]))
+	case len(keys) > 1:
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s (%d results)", k, counts[k])
+		}
+		notes = append(notes, "settings differ within this batch, so its rows are not one comparison: "+strings.Join(parts, "; ")+".")
+	}
+	if unreadable > 0 {
+		notes = append(notes, fmt.Sprintf("%d results have no readable settings.", unreadable))
+	}
+	if len(samples) > 0 {
+		byCount := map[int][]string{}
+		for m, n := range samples {
+			byCount[n] = append(byCount[n], m)
+		}
+		if len(byCount) == 1 {
+			for n := range byCount {
+				notes = append(notes, fmt.Sprintf("samples per task and model: %d.", n))
+			}
+		} else {
+			var parts []string
+			for n, ms := range byCount {
+				sort.Strings(ms)
+				parts = append(parts, fmt.Sprintf("%d for %s", n, strings.Join(ms, ", ")))
+			}
+			sort.Strings(parts)
+			notes = append(notes, "samples per task and model: "+strings.Join(parts, "; ")+".")
+		}
+	}
+	return notes
+}
+
+// currentVersions keeps, of each task's results for one model, sample and setting, only
+// those of the task's newest version in the batch (the one last run): when a task's prompt
+// or checks change in the middle of a batch, its earlier answers stay stored but would
+// otherwise count the task twice. It returns how many results it left out.
+func currentVersions(rs []Result) (kept []Result, superseded int) {
+	type slot struct {
+		task, settings, model string
+		sample                int
+	}
+	newest := map[slot]string{} // task hash of the newest result per slot
+	at := map[slot]*Result{}
+	for i := range rs {
+		r := &rs[i]
+		k := slot{r.TaskID, r.SettingsHash, r.Model, r.Sample}
+		if cur := at[k]; cur == nil || r.FinishedAt.After(cur.FinishedAt) || (r.FinishedAt.Equal(cur.FinishedAt) && r.ID > cur.ID) {
+			at[k] = r
+			newest[k] = r.TaskHash
+		}
+	}
+	for i := range rs {
+		r := &rs[i]
+		if newest[slot{r.TaskID, r.SettingsHash, r.Model, r.Sample}] != r.TaskHash {
+			superseded++
+			continue
+		}
+		kept = append(kept, *r)
+	}
+	return kept, superseded
+}
