@@ -105,3 +105,38 @@ func TestClassify(t *testing.T) {
 		assert.Equal(t, tc.want, string(classify(tc.answer, tc.finish, tc.err)))
 	}
 }
+
+func TestTruncationReasonTellsTheBudgetFromTheContextWindow(t *testing.T) {
+	n := func(v int) *int { return &v }
+	req := Request{MaxTokens: 1000, Settings: DefaultSettings()}
+
+	assert.Equal(t, "the answer reached its budget of 1000 tokens",
+		truncationReason(req, Response{PromptTokens: n(3000), CompletionTokens: n(1000)}))
+	assert.Equal(t, "the answer reached its budget of 1000 tokens",
+		truncationReason(req, Response{}), "no counts: the budget is the only known limit")
+	assert.Equal(t, "the server stopped after 4097 tokens, before the answer's budget of 1000: its context window is probably full (raise it: LIM_NUM_CTX for Ollama, llama-server -c, vLLM --max-model-len)",
+		truncationReason(req, Response{PromptTokens: n(3500), CompletionTokens: n(597)}))
+}
+
+func TestContextFullFlagsOllamaCallsThatFilledNumCtx(t *testing.T) {
+	n := func(v int) *int { return &v }
+	s := DefaultSettings()
+	s.NumCtx = 4096
+	req := Request{MaxTokens: 1000, Settings: s}
+	ollama := Spec{Raw: "ollama:m", Kind: KindOllama, Model: "m"}
+
+	why, full := ContextFull(req, Response{PromptTokens: n(4096), CompletionTokens: n(12)}, ollama)
+	assert.True(t, full, "a prompt cut to the window")
+	assert.Equal(t, "the context window (num_ctx 4096) was full (4096 prompt + 12 answer tokens): Ollama cut the prompt or dropped the start of the context to go on, so this is not the model's work on the whole task: raise LIM_NUM_CTX", why)
+	_, full = ContextFull(req, Response{PromptTokens: n(3500), CompletionTokens: n(900)}, ollama)
+	assert.True(t, full, "an answer written past the window, after a context shift")
+	_, full = ContextFull(req, Response{PromptTokens: n(3000), CompletionTokens: n(1000)}, ollama)
+	assert.False(t, full, "room to spare")
+	_, full = ContextFull(req, Response{}, ollama)
+	assert.False(t, full, "no counts, no claim")
+	_, full = ContextFull(req, Response{PromptTokens: n(4096), CompletionTokens: n(12)}, Spec{Raw: "openai:x/m", Kind: KindOpenAI, Model: "m"})
+	assert.False(t, full, "lim does not know an OpenAI-compatible server's window")
+	s.NumCtx = 0
+	_, full = ContextFull(Request{Settings: s}, Response{PromptTokens: n(4096), CompletionTokens: n(12)}, ollama)
+	assert.False(t, full, "no num_ctx sent")
+}

@@ -291,7 +291,44 @@ func (r *runner) newResult(key results.Key, req Request, resp Response, callErr 
 	if callErr != nil {
 		res.Error = Scrub(callErr.Error())
 	}
+	if why, full := ContextFull(req, resp, r.spec); full && res.Status.Final() {
+		res.Status, res.Error = results.StatusTruncated, why
+	} else if res.Status == results.StatusTruncated {
+		res.Error = truncationReason(req, resp)
+	}
 	return res
+}
+
+// ContextFull says whether an Ollama call filled its context window (num_ctx, which lim
+// sends), and what that means. Ollama then silently cuts the prompt, or drops the start
+// of the context to go on writing, so the answer is not the model's work on the whole
+// task. Ollama counts only the prompt tokens it did not have cached, so a prompt that
+// shares a long cached prefix with the call before it can fill the window unseen.
+func ContextFull(req Request, resp Response, spec Spec) (string, bool) {
+	if spec.Kind != KindOllama || req.Settings.NumCtx <= 0 || resp.PromptTokens == nil || resp.CompletionTokens == nil {
+		return "", false
+	}
+	prompt, answer := *resp.PromptTokens, *resp.CompletionTokens
+	if prompt+answer < req.Settings.NumCtx {
+		return "", false
+	}
+	return fmt.Sprintf("the context window (num_ctx %d) was full (%d prompt + %d answer tokens): Ollama cut the prompt or dropped the start of the context to go on, so this is not the model's work on the whole task: raise LIM_NUM_CTX",
+		req.Settings.NumCtx, prompt, answer), true
+}
+
+// truncationReason says why an answer stopped at "length": its token budget, or the
+// server's context window filling up first (the fix differs: a budget is the task's, a
+// context window is the server's setting).
+func truncationReason(req Request, resp Response) string {
+	if resp.CompletionTokens == nil || *resp.CompletionTokens >= req.MaxTokens {
+		return fmt.Sprintf("the answer reached its budget of %d tokens", req.MaxTokens)
+	}
+	used := *resp.CompletionTokens
+	if resp.PromptTokens != nil {
+		used += *resp.PromptTokens
+	}
+	return fmt.Sprintf("the server stopped after %d tokens, before the answer's budget of %d: its context window is probably full (raise it: LIM_NUM_CTX for Ollama, llama-server -c, vLLM --max-model-len)",
+		used, req.MaxTokens)
 }
 
 // classify decides a result's status. Only StatusOK answers are checked and judged.

@@ -28,6 +28,7 @@ func inProcessEnv(tb testing.TB, host string) {
 			"LIM_DB":            filepath.Join(dir, "lim.db"),
 			"LIM_BATCH":         "in-process",
 			"LIM_STALL_TIMEOUT": "2s",
+			"LIM_NUM_CTX":       "512", // small, so a prompt that overflows it is quick to read
 			"LIM_MAX_TOKENS":    "24",
 			"LIM_THINK":         "off",
 			"LIM_ASSERT":        "off",

@@ -107,6 +107,10 @@ func (j Judge) verdict(ctx context.Context, b harness.Backend, in Input, s harne
 	if err != nil {
 		return fail(results.JudgeErrCall, err)
 	}
+	if why, full := harness.ContextFull(harness.Request{Settings: s}, resp, j.Spec); full {
+		// A judge that saw a cut task or answer gives no verdict on them.
+		return fail(results.JudgeErrLength, errors.New("the judge did not see the whole task and answer: "+why))
+	}
 	if resp.FinishReason == "length" {
 		budget *= 2
 		if resp, err = ask(prompt, budget); err != nil {

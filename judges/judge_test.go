@@ -20,6 +20,7 @@ import (
 type scriptedBackend struct {
 	replies []scripted
 	reqs    []harness.Request
+	prompt  int // prompt tokens each reply reports; 100 when 0
 }
 
 type scripted struct {
@@ -38,6 +39,9 @@ func (b *scriptedBackend) Chat(_ context.Context, req harness.Request) (harness.
 	}
 	r := b.replies[len(b.reqs)-1]
 	pt, ct := 100, 20
+	if b.prompt > 0 {
+		pt = b.prompt
+	}
 	return harness.Response{Answer: r.answer, FinishReason: r.finish, PromptTokens: &pt, CompletionTokens: &ct, Attempts: 1}, r.err
 }
 
@@ -105,6 +109,18 @@ func TestVerdictLoop(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("a judge whose context window was full gives no verdict", func(t *testing.T) {
+		s := judgeSettings(harness.DefaultSettings())
+		b := &scriptedBackend{replies: []scripted{{ok, "stop", nil}}, prompt: s.NumCtx - 10} // + 20 answer tokens
+		v, err := Judge{Spec: b.Spec()}.verdict(context.Background(), b, injectionInput("an answer"), s)
+		require.NoError(t, err)
+		assert.Equal(t, results.ParseError, v.ParseStatus, "a readable verdict on a cut prompt is still no verdict")
+		assert.Equal(t, results.JudgeErrLength, v.ErrorKind)
+		assert.Contains(t, v.Error, "the judge did not see the whole task and answer: the context window (num_ctx 8192) was full")
+		assert.Contains(t, v.Error, "raise LIM_NUM_CTX")
+		assert.False(t, v.Correctness.Valid)
+	})
 
 	t.Run("a missing recording is the test's error, not a verdict", func(t *testing.T) {
 		miss := &harness.FixtureMissError{Test: "TestX", File: "fixtures/x.txt", Request: "POST /api/chat"}
