@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -57,6 +59,27 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
+	// Several processes (go test runs one per package) may create the same new file at
+	// once. Switching a new file to WAL takes a lock SQLite does not wait for, so an
+	// open that finds the file busy starts over, for as long as the busy timeout.
+	deadline := time.Now().Add(openBusyWait)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		s, err := open(ctx, path)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("open results store %s: %w", path, ctx.Err())
+		case <-time.After(wait + time.Duration(rand.Int64N(int64(wait)))):
+		}
+	}
+}
+
+// openBusyWait bounds how long Open retries a file other processes are initialising.
+const openBusyWait = 30 * time.Second
+
+func open(ctx context.Context, path string) (*Store, error) {
 	db, err := sqlx.Open("sqlite", DSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open results store %s: %w", path, err)
@@ -67,6 +90,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// isBusy reports whether err is SQLite saying another connection holds the lock.
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		code := coded.Code() & 0xff   // primary result code
+		return code == 5 || code == 6 // SQLITE_BUSY, SQLITE_LOCKED
+	}
+	return false
 }
 
 // checkHeader refuses a non-empty file that does not start with SQLite's magic string,
@@ -146,16 +179,20 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	defer conn.Close()
 
-	var appID, version, tables int
-	if err := conn.GetContext(ctx, &appID, "PRAGMA application_id"); err != nil {
+	// One statement, so one snapshot: read apart, another process's first migration
+	// could commit between the reads and its tables show without its application_id.
+	var id struct {
+		AppID   int `db:"app_id"`
+		Version int `db:"version"`
+		Tables  int `db:"tables"`
+	}
+	if err := conn.GetContext(ctx, &id, `SELECT
+		(SELECT application_id FROM pragma_application_id()) AS app_id,
+		(SELECT user_version FROM pragma_user_version()) AS version,
+		(SELECT count(*) FROM sqlite_master) AS tables`); err != nil {
 		return fmt.Errorf("open results store %s: %w", s.path, describeOpenError(err))
 	}
-	if err := conn.GetContext(ctx, &version, "PRAGMA user_version"); err != nil {
-		return fmt.Errorf("open results store %s: %w", s.path, describeOpenError(err))
-	}
-	if err := conn.GetContext(ctx, &tables, "SELECT count(*) FROM sqlite_master"); err != nil {
-		return fmt.Errorf("open results store %s: %w", s.path, describeOpenError(err))
-	}
+	appID, version, tables := id.AppID, id.Version, id.Tables
 	switch {
 	case appID == 0 && tables == 0:
 		// A new, empty database: ours to initialise.

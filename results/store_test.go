@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,4 +221,30 @@ func TestReportFormats(t *testing.T) {
 
 	_, err := ParseFormat("html")
 	assert.ErrorContains(t, err, "use text or markdown")
+}
+
+// TestConcurrentOpensOfANewFile is `go test ./suites/...` on a fresh machine: one
+// process per package, all creating the same new database at once. None may mistake
+// another's half-seen migration for a foreign file.
+func TestConcurrentOpensOfANewFile(t *testing.T) {
+	for round := range 30 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("lim-%d.db", round))
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for range 8 {
+			wg.Go(func() {
+				s, err := Open(context.Background(), path)
+				if err != nil {
+					errs <- err
+					return
+				}
+				errs <- s.Close()
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err, "round %d", round)
+		}
+	}
 }
