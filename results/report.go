@@ -43,6 +43,8 @@ type Report struct {
 	Settings []string
 	// Superseded counts results left out because their task changed later in the batch.
 	Superseded int
+	// JudgeErrors says, per judge, how many of its verdicts were errors and of what kind.
+	JudgeErrors []string
 }
 
 // NewReport builds the report of batch from its results.
@@ -65,6 +67,7 @@ func NewJudgedReport(batch string, rs []Result, vs []Verdict) Report {
 	rep := Report{Batch: batch, Overall: overall, ByCategory: byCat, Judged: true, Agreements: Agreements(rs, vs),
 		Settings: settingsNotes(rs), Superseded: superseded}
 	byResult := ByResult(vs)
+	rep.JudgeErrors = judgeErrorNotes(rs, byResult)
 	seen := map[string]bool{}
 	for i := range rs {
 		j := Judge(&rs[i], byResult[rs[i].ID])
@@ -277,6 +280,7 @@ func (r Report) notes() []string {
 		for _, p := range r.Panels {
 			notes = append(notes, "judges: "+p)
 		}
+		notes = append(notes, r.JudgeErrors...)
 	}
 	notes = append(notes, r.Settings...)
 	if r.Superseded > 0 {

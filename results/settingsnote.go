@@ -123,3 +123,43 @@ func currentVersions(rs []Result) (kept []Result, superseded int) {
 	}
 	return kept, superseded
 }
+
+// judgeErrorNotes counts, per judge, the verdicts of the reported results' current
+// judging that are judge errors, by kind: they are never scores, and a result judged by
+// one judge of two rests on that one alone.
+func judgeErrorNotes(rs []Result, byResult map[int64][]Verdict) []string {
+	type tally struct {
+		total, errs int
+		kinds       map[string]int
+	}
+	per := map[string]*tally{}
+	for i := range rs {
+		for _, v := range Judge(&rs[i], byResult[rs[i].ID]).Verdicts {
+			t := per[v.Judge]
+			if t == nil {
+				t = &tally{kinds: map[string]int{}}
+				per[v.Judge] = t
+			}
+			t.total++
+			if v.ParseStatus == ParseError {
+				t.errs++
+				t.kinds[v.ErrorKind]++
+			}
+		}
+	}
+	var notes []string
+	for judge, t := range per {
+		if t.errs == 0 {
+			continue
+		}
+		var kinds []string
+		for k, n := range t.kinds {
+			kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
+		}
+		sort.Strings(kinds)
+		notes = append(notes, fmt.Sprintf("judge errors, never scored: %s gave no verdict on %d of %d results (%s); see the verdicts table's error column.",
+			judge, t.errs, t.total, strings.Join(kinds, ", ")))
+	}
+	sort.Strings(notes)
+	return notes
+}

@@ -27,7 +27,7 @@ const (
 // Kinds of judge error.
 const (
 	JudgeErrParse  = "parse"  // the reply could not be read as a verdict, even after a repair request
-	JudgeErrLength = "length" // the judge ran out of tokens, even with double the budget
+	JudgeErrLength = "length" // the judge ran out of tokens, even with double the budget, or out of context window
 	JudgeErrCall   = "call"   // the call failed (HTTP error, timeout): retried on resume
 )
 

@@ -163,6 +163,29 @@ func TestJudgedReport(t *testing.T) {
 	}
 	assert.Equal(t, []string{"", "non-coding", "simple-coding"}, cats)
 
+	assert.NotContains(t, text.String(), "judge errors", "no judge erred")
+
 	plain := NewJudgedReport("b1", rs, nil)
 	assert.False(t, plain.Judged, "no verdicts: the plain leaderboard")
+}
+
+func TestJudgedReportCountsJudgeErrors(t *testing.T) {
+	var rs []Result
+	var vs []Verdict
+	for i, errs := range [][2]string{{"", ""}, {"", JudgeErrLength}, {JudgeErrParse, JudgeErrLength}} {
+		r := sampleResult("ollama:m", i, StatusOK)
+		r.ID = int64(i + 1)
+		rs = append(rs, *r)
+		for k, judge := range []string{"a", "b"} {
+			if errs[k] == "" {
+				vs = append(vs, *scored(r.ID, judge, [3]int{1, 1, 1}))
+			} else {
+				vs = append(vs, *judgeError(r.ID, judge, errs[k]))
+			}
+		}
+	}
+	var text strings.Builder
+	require.NoError(t, NewJudgedReport("b1", rs, vs).Write(&text, FormatText))
+	assert.Contains(t, text.String(), "judge errors, never scored: a gave no verdict on 1 of 3 results (parse 1)")
+	assert.Contains(t, text.String(), "judge errors, never scored: b gave no verdict on 2 of 3 results (length 2)")
 }
