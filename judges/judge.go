@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -77,6 +78,10 @@ func (j Judge) verdict(ctx context.Context, b harness.Backend, in Input, s harne
 				structured = false // the server has no structured output: parse the text instead
 				continue
 			}
+			if why, full := harness.ContextFull(req, resp, j.Spec); full && err == nil {
+				// A judge that saw a cut task or answer gives no verdict on them.
+				err = contextFullError{why}
+			}
 			return resp, err
 		}
 	}
@@ -94,6 +99,9 @@ func (j Judge) verdict(ctx context.Context, b harness.Backend, in Input, s harne
 		if errors.As(err, &miss) {
 			return v, miss
 		}
+		if errors.As(err, new(contextFullError)) {
+			kind = results.JudgeErrLength // out of room, not a failed call: asking again fails the same way
+		}
 		v.ParseStatus, v.ErrorKind, v.Error = results.ParseError, kind, harness.Scrub(err.Error())
 		return finish()
 	}
@@ -106,10 +114,6 @@ func (j Judge) verdict(ctx context.Context, b harness.Backend, in Input, s harne
 	resp, err := ask(prompt, budget)
 	if err != nil {
 		return fail(results.JudgeErrCall, err)
-	}
-	if why, full := harness.ContextFull(harness.Request{Settings: s}, resp, j.Spec); full {
-		// A judge that saw a cut task or answer gives no verdict on them.
-		return fail(results.JudgeErrLength, errors.New("the judge did not see the whole task and answer: "+why))
 	}
 	if resp.FinishReason == "length" {
 		budget *= 2
@@ -125,7 +129,7 @@ func (j Judge) verdict(ctx context.Context, b harness.Backend, in Input, s harne
 	if perr != nil {
 		first := perr
 		if resp, err = ask(repairPrompt(in, resp.Answer, perr), budget); err != nil {
-			return fail(results.JudgeErrCall, errors.New("first reply unreadable ("+first.Error()+"); the repair request failed: "+err.Error()))
+			return fail(results.JudgeErrCall, fmt.Errorf("first reply unreadable (%v); the repair request failed: %w", first, err))
 		}
 		if scores, perr = readVerdict(resp.Answer, in.Answer); perr != nil {
 			kind := results.JudgeErrParse
@@ -140,6 +144,13 @@ func (j Judge) verdict(ctx context.Context, b harness.Backend, in Input, s harne
 	v.SetScores(scores.Array())
 	v.Rationale = harness.Scrub(scores.Rationale)
 	return finish()
+}
+
+// contextFullError is a judge call that filled its context window (harness.ContextFull).
+type contextFullError struct{ why string }
+
+func (e contextFullError) Error() string {
+	return "the judge did not see the whole task and answer: " + e.why
 }
 
 // rejectsSchema reports whether err is a server refusing the structured-output request

@@ -20,7 +20,8 @@ import (
 type scriptedBackend struct {
 	replies []scripted
 	reqs    []harness.Request
-	prompt  int // prompt tokens each reply reports; 100 when 0
+	prompt  int   // prompt tokens each reply reports; 100 when 0
+	prompts []int // per reply, when set: overrides prompt
 }
 
 type scripted struct {
@@ -41,6 +42,9 @@ func (b *scriptedBackend) Chat(_ context.Context, req harness.Request) (harness.
 	pt, ct := 100, 20
 	if b.prompt > 0 {
 		pt = b.prompt
+	}
+	if i := len(b.reqs) - 1; i < len(b.prompts) && b.prompts[i] > 0 {
+		pt = b.prompts[i]
 	}
 	return harness.Response{Answer: r.answer, FinishReason: r.finish, PromptTokens: &pt, CompletionTokens: &ct, Attempts: 1}, r.err
 }
@@ -120,6 +124,14 @@ func TestVerdictLoop(t *testing.T) {
 		assert.Contains(t, v.Error, "the judge did not see the whole task and answer: the context window (num_ctx 8192) was full")
 		assert.Contains(t, v.Error, "raise LIM_NUM_CTX")
 		assert.False(t, v.Correctness.Valid)
+
+		full := judgeSettings(harness.DefaultSettings()).NumCtx
+		b = &scriptedBackend{replies: []scripted{{"It is quite good overall.", "stop", nil}, {ok, "stop", nil}}, prompts: []int{0, full}}
+		v, err = Judge{Spec: b.Spec()}.verdict(context.Background(), b, injectionInput("an answer"), s)
+		require.NoError(t, err)
+		assert.Equal(t, results.JudgeErrLength, v.ErrorKind, "the repair request's window filled: no verdict either")
+		assert.Contains(t, v.Error, "did not see the whole task and answer")
+		assert.Equal(t, 2, v.Attempts)
 	})
 
 	t.Run("a missing recording is the test's error, not a verdict", func(t *testing.T) {
