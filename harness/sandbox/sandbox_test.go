@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -246,8 +247,17 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
-// hostileProcesses lists live processes running the hostile binary in mode.
-func hostileProcesses(t *testing.T, mode string) []string {
+// sleepToken is a sleep duration no other test run on this machine uses (60 or 300
+// seconds and a few millionths), so hostileProcesses finds only this run's sleepers.
+func sleepToken(whole int) string {
+	return fmt.Sprintf("%d.%06d", whole, 1+rand.IntN(999998))
+}
+
+// hostileProcesses lists live processes of this test binary's sandboxes that carry
+// marker among their arguments: this binary's hostile program (its path is unique to
+// the run) or a sleeper started with a sleepToken. Other test runs on the machine, with
+// their own sandboxes and sleepers, are not counted.
+func hostileProcesses(t *testing.T, marker string) []string {
 	t.Helper()
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
@@ -263,7 +273,7 @@ func hostileProcesses(t *testing.T, mode string) []string {
 			continue
 		}
 		args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
-		if slices.Contains(args, mode) && (strings.Contains(args[0], "hostile") || strings.Contains(args[0], "sleep")) {
+		if slices.Contains(args, marker) && (args[0] == hostileBin || strings.Contains(args[0], "sleep")) {
 			found = append(found, e.Name()+": "+strings.Join(args, " "))
 		}
 	}
@@ -276,7 +286,8 @@ func TestProcessLimit(t *testing.T) {
 		t.Skipf("no process limit here (Missing: %v); a spawner would not be stopped", iso.Missing)
 	}
 	t.Run("spawner is refused", func(t *testing.T) {
-		res := runHostile(t, Limits{MaxProcesses: 32, WallTime: 20 * time.Second}, "spawn")
+		token := sleepToken(60)
+		res := runHostile(t, Limits{MaxProcesses: 32, WallTime: 20 * time.Second}, "spawn", token)
 		m := regexp.MustCompile(`spawned (\d+), then: (.*)`).FindStringSubmatch(string(res.Output))
 		if m == nil {
 			t.Fatalf("exit %d, output %q: the spawner was never refused", res.ExitCode, res.Output)
@@ -287,7 +298,7 @@ func TestProcessLimit(t *testing.T) {
 		if !strings.Contains(m[2], "resource temporarily unavailable") {
 			t.Errorf("refused with %q, want EAGAIN", m[2])
 		}
-		if left := hostileProcesses(t, "60"); len(left) > 0 {
+		if left := hostileProcesses(t, token); len(left) > 0 {
 			t.Errorf("children outlived the command: %v", left)
 		}
 	})
@@ -313,7 +324,8 @@ func TestProcessLimit(t *testing.T) {
 }
 
 func TestEscapedProcessIsKilled(t *testing.T) {
-	res := runHostile(t, Limits{}, "escape")
+	token := sleepToken(300)
+	res := runHostile(t, Limits{}, "escape", token)
 	if res.ExitCode != 0 {
 		t.Fatalf("exit %d, output %q", res.ExitCode, res.Output)
 	}
@@ -323,7 +335,7 @@ func TestEscapedProcessIsKilled(t *testing.T) {
 		}
 		t.Skip("no PID namespace here")
 	}
-	if left := hostileProcesses(t, "300"); len(left) > 0 {
+	if left := hostileProcesses(t, token); len(left) > 0 {
 		t.Errorf("a process that left the group outlived the command: %v", left)
 	}
 }

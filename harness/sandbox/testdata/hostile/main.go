@@ -42,10 +42,14 @@ func main() {
 			keep = append(keep, b)
 		}
 		fmt.Println("allocated", total, len(keep))
-	case "spawn": // start sleeping children until the kernel refuses
+	case "spawn": // start sleeping children (sleep arg seconds, default 60) until the kernel refuses
+		secs := "60"
+		if arg != "" {
+			secs = arg
+		}
 		n := 0
 		for ; n < 10000; n++ {
-			if err := exec.Command("/bin/sleep", "60").Start(); err != nil {
+			if err := exec.Command("/bin/sleep", secs).Start(); err != nil {
 				fmt.Printf("spawned %d, then: %v\n", n, err)
 				os.Exit(3)
 			}
@@ -56,8 +60,12 @@ func main() {
 		for {
 			_ = exec.Command(self, "forkbomb").Start()
 		}
-	case "escape": // leave the process group, then exit at once
-		c := exec.Command("/bin/sleep", "300")
+	case "escape": // leave the process group (sleeping arg seconds, default 300), then exit at once
+		secs := "300"
+		if arg != "" {
+			secs = arg
+		}
+		c := exec.Command("/bin/sleep", secs)
 		c.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		if err := c.Start(); err != nil {
 			fmt.Println("start:", err)
