@@ -90,6 +90,10 @@ func DefaultCallLimits() CallLimits {
 // ErrStalled is the cause of a call cancelled because its stream went silent.
 var ErrStalled = errors.New("stream stalled")
 
+// ErrPromptTooLong is a call the server refused because the prompt does not fit the
+// context window: asking again with the same settings fails the same way.
+var ErrPromptTooLong = errors.New("the prompt is longer than the context window")
+
 // HTTPStatusError is an HTTP error status from a server.
 type HTTPStatusError struct {
 	Status     int

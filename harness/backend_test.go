@@ -127,7 +127,7 @@ func TestContextFullFlagsOllamaCallsThatFilledNumCtx(t *testing.T) {
 
 	why, full := ContextFull(req, Response{PromptTokens: n(4096), CompletionTokens: n(12)}, ollama)
 	assert.True(t, full, "a prompt cut to the window")
-	assert.Equal(t, "the context window (num_ctx 4096) was full (4096 prompt + 12 answer tokens): Ollama cut the prompt or dropped the start of the context to go on, so this is not the model's work on the whole task: raise LIM_NUM_CTX", why)
+	assert.Equal(t, "the context window (num_ctx 4096) was full (4096 prompt + 12 answer tokens): the answer stopped there (or a server that ignores lim's no-cut request cut the prompt or dropped the start of the context), so this is not the model's whole work on the task: raise LIM_NUM_CTX", why)
 	_, full = ContextFull(req, Response{PromptTokens: n(3500), CompletionTokens: n(900)}, ollama)
 	assert.True(t, full, "an answer written past the window, after a context shift")
 	_, full = ContextFull(req, Response{PromptTokens: n(3000), CompletionTokens: n(1000)}, ollama)

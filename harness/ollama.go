@@ -47,7 +47,13 @@ func (b *ollamaBackend) Chat(ctx context.Context, req Request) (Response, error)
 	if req.Settings.NumCtx > 0 {
 		options["num_ctx"] = req.Settings.NumCtx
 	}
-	cr := &api.ChatRequest{Model: b.spec.Model, Stream: &stream, Options: options, Format: req.Format}
+	// Never measure a model on a prompt it did not see whole: left to itself Ollama cuts
+	// a prompt longer than num_ctx, and mid-answer drops the start of the context to go
+	// on writing. Told not to, it refuses the prompt, or stops the answer at the window
+	// with done_reason "length".
+	noCut := false
+	cr := &api.ChatRequest{Model: b.spec.Model, Stream: &stream, Options: options, Format: req.Format,
+		Truncate: &noCut, Shift: &noCut}
 	if req.System != "" {
 		cr.Messages = append(cr.Messages, api.Message{Role: "system", Content: req.System})
 	}
@@ -99,6 +105,10 @@ func (b *ollamaBackend) Chat(ctx context.Context, req Request) (Response, error)
 	wall := time.Since(started)
 	resp.Wall, resp.Attempts = &wall, attempts
 	if err != nil {
+		if strings.Contains(err.Error(), "exceeds the context length") {
+			err = fmt.Errorf("%w (num_ctx %d): raise LIM_NUM_CTX, up to the model's own limit (`ollama show %s`): %w",
+				ErrPromptTooLong, req.Settings.NumCtx, b.spec.Model, err)
+		}
 		return resp, fmt.Errorf("ollama %s: %w", b.spec.Model, err)
 	}
 	resp.ModelDigest = b.digest(ctx)

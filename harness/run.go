@@ -300,10 +300,11 @@ func (r *runner) newResult(key results.Key, req Request, resp Response, callErr 
 }
 
 // ContextFull says whether an Ollama call filled its context window (num_ctx, which lim
-// sends), and what that means. Ollama then silently cuts the prompt, or drops the start
-// of the context to go on writing, so the answer is not the model's work on the whole
-// task. Ollama counts only the prompt tokens it did not have cached, so a prompt that
-// shares a long cached prefix with the call before it can fill the window unseen.
+// sends), and what that means: lim asks Ollama not to cut prompts or shift the context,
+// so the answer stopped at the window; a server that ignores the request cuts or
+// shifts silently. Either way the answer is not the model's whole work on the task.
+// Ollama counts only the prompt tokens it did not have cached, so a prompt that shares
+// a long cached prefix with the call before it can fill the window unseen.
 func ContextFull(req Request, resp Response, spec Spec) (string, bool) {
 	if spec.Kind != KindOllama || req.Settings.NumCtx <= 0 || resp.PromptTokens == nil || resp.CompletionTokens == nil {
 		return "", false
@@ -312,7 +313,7 @@ func ContextFull(req Request, resp Response, spec Spec) (string, bool) {
 	if prompt+answer < req.Settings.NumCtx {
 		return "", false
 	}
-	return fmt.Sprintf("the context window (num_ctx %d) was full (%d prompt + %d answer tokens): Ollama cut the prompt or dropped the start of the context to go on, so this is not the model's work on the whole task: raise LIM_NUM_CTX",
+	return fmt.Sprintf("the context window (num_ctx %d) was full (%d prompt + %d answer tokens): the answer stopped there (or a server that ignores lim's no-cut request cut the prompt or dropped the start of the context), so this is not the model's whole work on the task: raise LIM_NUM_CTX",
 		req.Settings.NumCtx, prompt, answer), true
 }
 

@@ -99,7 +99,7 @@ func (j Judge) verdict(ctx context.Context, b harness.Backend, in Input, s harne
 		if errors.As(err, &miss) {
 			return v, miss
 		}
-		if errors.As(err, new(contextFullError)) {
+		if errors.As(err, new(contextFullError)) || errors.Is(err, harness.ErrPromptTooLong) {
 			kind = results.JudgeErrLength // out of room, not a failed call: asking again fails the same way
 		}
 		v.ParseStatus, v.ErrorKind, v.Error = results.ParseError, kind, harness.Scrub(err.Error())
