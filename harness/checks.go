@@ -431,15 +431,7 @@ func (c Func) Run(ctx context.Context, answer string) CheckResult {
 	if !c.Cache {
 		return c.Fn(ctx, answer)
 	}
-	key := checkCacheKey(c.Spec(), map[string]string{"answer": answer})
-	if r, ok := cachedCheck(key); ok {
-		return r
-	}
-	r := c.Fn(ctx, answer)
-	if ctx.Err() == nil {
-		storeCheck(key, r)
-	}
-	return r
+	return throughCheckCache(ctx, c.Spec(), map[string]string{"answer": answer}, func() CheckResult { return c.Fn(ctx, answer) })
 }
 
 func orDefault(s, def string) string {

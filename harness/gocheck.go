@@ -123,15 +123,7 @@ func (c GoTests) Run(ctx context.Context, answer string) CheckResult {
 	if err != nil {
 		return fail(c.Name(), "%v", err)
 	}
-	key := checkCacheKey(c.Spec(), files)
-	if r, ok := cachedCheck(key); ok {
-		return r
-	}
-	r := c.run(ctx, files)
-	if ctx.Err() == nil {
-		storeCheck(key, r)
-	}
-	return r
+	return throughCheckCache(ctx, c.Spec(), files, func() CheckResult { return c.run(ctx, files) })
 }
 
 func (c GoTests) run(ctx context.Context, files map[string]string) CheckResult {
@@ -316,6 +308,20 @@ func recvType(e ast.Expr) string {
 // The check cache remembers the outcome of expensive checks (compiling and running
 // hidden tests) by the hash of the check and the exact files tested, so replays and
 // re-runs of identical answers don't rebuild them. LIM_CHECK_CACHE=off disables it.
+
+// throughCheckCache returns the cached result of the check spec on inputs, or runs it
+// and caches what it returns (unless ctx ended: a cancelled run is not a verdict).
+func throughCheckCache(ctx context.Context, spec string, inputs map[string]string, run func() CheckResult) CheckResult {
+	key := checkCacheKey(spec, inputs)
+	if r, ok := cachedCheck(key); ok {
+		return r
+	}
+	r := run()
+	if ctx.Err() == nil {
+		storeCheck(key, r)
+	}
+	return r
+}
 
 func checkCacheKey(spec string, files map[string]string) string {
 	h := sha256.New()
