@@ -67,10 +67,11 @@ func NewJudgedReport(batch string, rs []Result, vs []Verdict) Report {
 	rep := Report{Batch: batch, Overall: overall, ByCategory: byCat, Judged: true, Agreements: Agreements(rs, vs),
 		Settings: settingsNotes(rs), Superseded: superseded}
 	byResult := ByResult(vs)
-	rep.JudgeErrors = judgeErrorNotes(rs, byResult)
+	judged := make([]Judgement, len(rs))
 	seen := map[string]bool{}
 	for i := range rs {
 		j := Judge(&rs[i], byResult[rs[i].ID])
+		judged[i] = j
 		if len(j.Verdicts) > 0 && !seen[j.Version] {
 			seen[j.Version] = true
 			v := j.Verdicts[0]
@@ -78,7 +79,36 @@ func NewJudgedReport(batch string, rs []Result, vs []Verdict) Report {
 		}
 	}
 	sort.Strings(rep.Panels)
+	rep.JudgeErrors = judgeErrorNotes(judged)
 	return rep
+}
+
+// currentVersions keeps, of each task's results for one model, sample and setting, only
+// those of the task's newest version in the batch (the one last run): when a task's prompt
+// or checks change in the middle of a batch, its earlier answers stay stored but would
+// otherwise count the task twice. It returns how many results it left out.
+func currentVersions(rs []Result) (kept []Result, superseded int) {
+	type slot struct {
+		task, settings, model string
+		sample                int
+	}
+	newest := map[slot]*Result{}
+	for i := range rs {
+		r := &rs[i]
+		k := slot{r.TaskID, r.SettingsHash, r.Model, r.Sample}
+		if cur := newest[k]; cur == nil || r.FinishedAt.After(cur.FinishedAt) || (r.FinishedAt.Equal(cur.FinishedAt) && r.ID > cur.ID) {
+			newest[k] = r
+		}
+	}
+	for i := range rs {
+		r := &rs[i]
+		if newest[slot{r.TaskID, r.SettingsHash, r.Model, r.Sample}].TaskHash != r.TaskHash {
+			superseded++
+			continue
+		}
+		kept = append(kept, *r)
+	}
+	return kept, superseded
 }
 
 var leaderboardHeader = []string{"model", "results", "failed", "check score", "all checks pass", "TTFT ms (mean)", "decode tok/s server (median)", "decode tok/s client (median)", "tokens in/out", "cost USD", "source"}

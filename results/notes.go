@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// comparisonSettings are the parts of a result's stored settings that every backend of a
-// comparison shares (the per-call fields beside them, such as the budget sent for one
-// task, are left out).
+// comparisonSettings reads the parts of a result's stored settings JSON (harness.Settings,
+// which this package cannot import) that every backend of a comparison shares; the
+// per-call fields beside them, such as the budget sent for one task, are left out.
 type comparisonSettings struct {
 	Temperature float64 `json:"temperature"`
 	MaxTokens   int     `json:"max_tokens"`
@@ -94,47 +94,17 @@ func settingsNotes(rs []Result) []string {
 	return notes
 }
 
-// currentVersions keeps, of each task's results for one model, sample and setting, only
-// those of the task's newest version in the batch (the one last run): when a task's prompt
-// or checks change in the middle of a batch, its earlier answers stay stored but would
-// otherwise count the task twice. It returns how many results it left out.
-func currentVersions(rs []Result) (kept []Result, superseded int) {
-	type slot struct {
-		task, settings, model string
-		sample                int
-	}
-	newest := map[slot]string{} // task hash of the newest result per slot
-	at := map[slot]*Result{}
-	for i := range rs {
-		r := &rs[i]
-		k := slot{r.TaskID, r.SettingsHash, r.Model, r.Sample}
-		if cur := at[k]; cur == nil || r.FinishedAt.After(cur.FinishedAt) || (r.FinishedAt.Equal(cur.FinishedAt) && r.ID > cur.ID) {
-			at[k] = r
-			newest[k] = r.TaskHash
-		}
-	}
-	for i := range rs {
-		r := &rs[i]
-		if newest[slot{r.TaskID, r.SettingsHash, r.Model, r.Sample}] != r.TaskHash {
-			superseded++
-			continue
-		}
-		kept = append(kept, *r)
-	}
-	return kept, superseded
-}
-
 // judgeErrorNotes counts, per judge, the verdicts of the reported results' current
-// judging that are judge errors, by kind: they are never scores, and a result judged by
-// one judge of two rests on that one alone.
-func judgeErrorNotes(rs []Result, byResult map[int64][]Verdict) []string {
+// judgements that are judge errors, by kind: they are never scores, and a result judged
+// by one judge of two rests on that one alone.
+func judgeErrorNotes(judged []Judgement) []string {
 	type tally struct {
 		total, errs int
 		kinds       map[string]int
 	}
 	per := map[string]*tally{}
-	for i := range rs {
-		for _, v := range Judge(&rs[i], byResult[rs[i].ID]).Verdicts {
+	for _, j := range judged {
+		for _, v := range j.Verdicts {
 			t := per[v.Judge]
 			if t == nil {
 				t = &tally{kinds: map[string]int{}}
